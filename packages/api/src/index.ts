@@ -1,0 +1,71 @@
+export type { Context } from './context'
+export { createContext } from './context'
+export type { AppRouter, RouterInputs, RouterOutputs } from './root'
+export { appRouter, createCaller } from './root'
+export type { CategoryScore, ClassifyInput, ClassifyOutput } from './schemas/classification'
+export {
+  categoriesSchema,
+  classifyInputSchema,
+  classifyOutputSchema,
+} from './schemas/classification'
+export type { CompressInput, CompressionMethod, CompressOutput } from './schemas/compression'
+export {
+  compressInputSchema,
+  compressionMethodSchema,
+  compressOutputSchema,
+  preserveKindSchema,
+} from './schemas/compression'
+export type {
+  ChatMessage,
+  CompressOption,
+  GenerateInput,
+  RouteInput,
+} from './schemas/generation'
+export {
+  chatMessageSchema,
+  compressOptionSchema,
+  generateInputSchema,
+  routeInputSchema,
+} from './schemas/generation'
+export type { DependencyHealth, Health } from './schemas/health'
+export { healthSchema } from './schemas/health'
+export { MAX_CATEGORIES, MAX_MESSAGES, MAX_TEXT_CHARS } from './schemas/limits'
+export type {
+  ModelInfo,
+  ModelList,
+  ModelRef,
+  ProviderId,
+  Rankings,
+  Strategy,
+} from './schemas/models'
+export {
+  modelInfoSchema,
+  modelListSchema,
+  modelRefSchema,
+  providerIdSchema,
+  rankingsSchema,
+  strategySchema,
+} from './schemas/models'
+export type {
+  CompressionDecision,
+  EndEvent,
+  ErrorEvent,
+  Fallback,
+  MetadataEvent,
+  StreamEvent,
+  TrackedEvent,
+  Usage,
+} from './schemas/stream-event'
+export { streamEventSchema } from './schemas/stream-event'
+export type {
+  CallOptions,
+  ClassificationService,
+  CompressionService,
+  GenerationService,
+  HealthService,
+  ModelService,
+  RoutingService,
+  Services,
+  StreamOptions,
+} from './services'
+export type { InputIssue } from './trpc'

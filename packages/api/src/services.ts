@@ -1,0 +1,52 @@
+// What the procedures need from the outside world. apps/server implements these; tests may pass
+// their own. The router never imports a server-only module.
+import type { ClassifyInput, ClassifyOutput } from './schemas/classification'
+import type { CompressInput, CompressOutput } from './schemas/compression'
+import type { GenerateInput, RouteInput } from './schemas/generation'
+import type { Health } from './schemas/health'
+import type { ModelList, Rankings } from './schemas/models'
+import type { TrackedEvent } from './schemas/stream-event'
+
+export type CallOptions = {
+  signal?: AbortSignal
+  requestId?: string
+}
+
+export type StreamOptions = CallOptions & {
+  /** Id of the last event the client saw; the stream resumes after it. */
+  lastEventId?: string | null
+}
+
+export interface CompressionService {
+  compress(input: CompressInput, options?: CallOptions): Promise<CompressOutput>
+}
+
+export interface ClassificationService {
+  classify(input: ClassifyInput, options?: CallOptions): Promise<ClassifyOutput>
+}
+
+export interface GenerationService {
+  stream(input: GenerateInput, options: StreamOptions): AsyncIterable<TrackedEvent>
+}
+
+export interface RoutingService {
+  stream(input: RouteInput, options: StreamOptions): AsyncIterable<TrackedEvent>
+}
+
+export interface ModelService {
+  list(options?: CallOptions): Promise<ModelList>
+  rankings(options?: CallOptions): Promise<Rankings>
+}
+
+export interface HealthService {
+  check(options?: CallOptions): Promise<Health>
+}
+
+export type Services = {
+  compression: CompressionService
+  classification: ClassificationService
+  generation: GenerationService
+  routing: RoutingService
+  models: ModelService
+  health: HealthService
+}

@@ -1,0 +1,27 @@
+// The one initTRPC call: procedure builders and the error shape every client sees.
+import { initTRPC } from '@trpc/server'
+import { ZodError } from 'zod'
+import type { Context } from './context'
+
+export type InputIssue = { path: string; message: string }
+
+const toIssues = (error: ZodError): InputIssue[] =>
+  error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.') || '(input)',
+    message: issue.message,
+  }))
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    const issues = error.cause instanceof ZodError ? toIssues(error.cause) : null
+    return {
+      ...shape,
+      message: issues ? issues.map((i) => `${i.path}: ${i.message}`).join('; ') : shape.message,
+      data: { ...shape.data, stack: undefined, issues },
+    }
+  },
+})
+
+export const createTRPCRouter = t.router
+export const createCallerFactory = t.createCallerFactory
+export const publicProcedure = t.procedure
