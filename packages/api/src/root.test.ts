@@ -1,0 +1,218 @@
+// Router-level behaviour through createCaller: validation errors name the field, outputs are
+// checked against their schemas, subscriptions forward tracked events and stop their source.
+import { TRPCError } from '@trpc/server'
+import { describe, expect, it } from 'vitest'
+import { createContext } from './context'
+import { createCaller } from './root'
+import type { CompressOutput } from './schemas/compression'
+import type { StreamEvent, TrackedEvent } from './schemas/stream-event'
+import type { Services, StreamOptions } from './services'
+
+const compressed: CompressOutput = {
+  originalText: 'a b c d',
+  compressedText: 'a c',
+  originalTokens: 4,
+  compressedTokens: 2,
+  compressionRatio: 0.5,
+  method: 'llmlingua',
+  model: 'test',
+  latencyMs: 1,
+  segments: [{ text: 'a c', kept: true }],
+}
+
+const events: TrackedEvent[] = [
+  {
+    id: 's1:0',
+    event: {
+      type: 'metadata',
+      streamId: 's1',
+      model: { id: 'local/x', provider: 'local', displayName: 'X' },
+      category: null,
+      strategy: null,
+      compression: {
+        applied: false,
+        reason: 'off',
+        method: null,
+        model: null,
+        originalTokens: null,
+        compressedTokens: null,
+        ratio: null,
+      },
+      fallbacks: [],
+    },
+  },
+  { id: 's1:1', event: { type: 'text', delta: 'Hello' } },
+  { id: 's1:2', event: { type: 'text', delta: ' world' } },
+]
+
+// A caller yields tRPC's tracked envelope [id, event, marker] at run time, although its static
+// type is the { id, data } shape that clients over HTTP receive.
+const envelope = (item: unknown) => item as [string, StreamEvent]
+
+const unused = () => {
+  throw new Error('not used by this test')
+}
+
+const servicesWith = (overrides: Partial<Services>): Services => ({
+  compression: { compress: unused },
+  classification: { classify: unused },
+  generation: { stream: unused },
+  routing: { stream: unused },
+  models: { list: unused, rankings: unused },
+  health: { check: unused },
+  ...overrides,
+})
+
+const caughtError = async (promise: Promise<unknown>): Promise<TRPCError> => {
+  try {
+    await promise
+  } catch (error) {
+    if (error instanceof TRPCError) return error
+    throw error
+  }
+  throw new Error('expected the call to fail')
+}
+
+describe('compression.compress', () => {
+  it('passes valid input to the service and returns its result', async () => {
+    let received: unknown
+    const caller = createCaller(
+      createContext(
+        servicesWith({
+          compression: {
+            compress: async (input) => {
+              received = input
+              return compressed
+            },
+          },
+        }),
+      ),
+    )
+    await expect(caller.compression.compress({ text: 'a b c d', ratio: 0.5 })).resolves.toEqual(
+      compressed,
+    )
+    expect(received).toEqual({ text: 'a b c d', ratio: 0.5 })
+  })
+
+  it.each([
+    [{ text: '' }, 'text'],
+    [{ text: 'x', ratio: 0 }, 'ratio'],
+    [{ text: 'x', ratio: 1.5 }, 'ratio'],
+    [{ text: 'x', method: 'zip' }, 'method'],
+    [{ text: 42 }, 'text'],
+  ])('rejects %j with BAD_REQUEST naming %s', async (input, field) => {
+    const caller = createCaller(createContext(servicesWith({})))
+    const error = await caughtError(caller.compression.compress(input as never))
+    expect(error.code).toBe('BAD_REQUEST')
+    expect(error.message).toContain(field)
+  })
+
+  it('refuses a service answer that breaks the output contract', async () => {
+    const caller = createCaller(
+      createContext(
+        servicesWith({
+          compression: { compress: async () => ({ ...compressed, compressedTokens: -1 }) },
+        }),
+      ),
+    )
+    const error = await caughtError(caller.compression.compress({ text: 'a' }))
+    expect(error.code).toBe('INTERNAL_SERVER_ERROR')
+  })
+})
+
+describe('classification.classify', () => {
+  it('rejects duplicate categories', async () => {
+    const caller = createCaller(createContext(servicesWith({})))
+    const error = await caughtError(
+      caller.classification.classify({ prompt: 'hi', categories: ['a', 'a'] }),
+    )
+    expect(error.code).toBe('BAD_REQUEST')
+    expect(error.message).toContain('categories must be unique')
+  })
+})
+
+describe('generation.stream', () => {
+  it('needs exactly one of prompt and messages', async () => {
+    const caller = createCaller(createContext(servicesWith({})))
+    const both = await caughtError(
+      caller.generation.stream({
+        model: 'm',
+        prompt: 'hi',
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
+    )
+    expect(both.code).toBe('BAD_REQUEST')
+    expect(both.message).toContain('exactly one of prompt or messages')
+    const noUser = await caughtError(
+      caller.generation.stream({ model: 'm', messages: [{ role: 'system', content: 'be nice' }] }),
+    )
+    expect(noUser.message).toContain('user message')
+  })
+
+  it('yields tracked events in order and passes lastEventId to the service', async () => {
+    let options: StreamOptions | undefined
+    const caller = createCaller(
+      createContext(
+        servicesWith({
+          generation: {
+            stream: async function* (_input, streamOptions) {
+              options = streamOptions
+              yield* events
+            },
+          },
+        }),
+        'req-1',
+      ),
+    )
+    const stream = await caller.generation.stream({
+      model: 'local/x',
+      prompt: 'hi',
+      lastEventId: 's1:0',
+    })
+    const received = []
+    for await (const item of stream) {
+      const [id, event] = envelope(item)
+      received.push({ id, type: event.type })
+    }
+    expect(received).toEqual([
+      { id: 's1:0', type: 'metadata' },
+      { id: 's1:1', type: 'text' },
+      { id: 's1:2', type: 'text' },
+    ])
+    expect(options?.lastEventId).toBe('s1:0')
+    expect(options?.requestId).toBe('req-1')
+  })
+})
+
+describe('routing.stream', () => {
+  it('stops the service stream when the consumer stops', async () => {
+    let cleanedUp = false
+    const caller = createCaller(
+      createContext(
+        servicesWith({
+          routing: {
+            stream: async function* () {
+              try {
+                let seq = 0
+                while (true) {
+                  yield { id: `s:${seq}`, event: { type: 'text', delta: String(seq) } }
+                  seq += 1
+                }
+              } finally {
+                cleanedUp = true
+              }
+            },
+          },
+        }),
+      ),
+    )
+    const stream = await caller.routing.stream({ prompt: 'hi' })
+    const seen: string[] = []
+    for await (const item of stream) {
+      seen.push(envelope(item)[0])
+      if (seen.length === 3) break
+    }
+    expect(seen).toEqual(['s:0', 's:1', 's:2'])
+    expect(cleanedUp).toBe(true)
+  })
+})
