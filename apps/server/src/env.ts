@@ -1,0 +1,79 @@
+// The server's configuration, parsed once from process.env (and .env when present). Nothing else
+// in the server reads process.env, so every setting is documented and validated here.
+import { existsSync } from 'node:fs'
+import { z } from 'zod'
+
+const booleanFlag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+    .optional()
+    .transform((value) =>
+      value === undefined || value === '' ? fallback : ['true', '1', 'yes'].includes(value),
+    )
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value?.trim() ? value.trim() : undefined))
+
+const list = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  )
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback)
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(8000),
+  ML_SERVICE_URL: z.url().default('http://127.0.0.1:8001'),
+  ML_INTERNAL_TOKEN: optionalString,
+  ML_TIMEOUT_MS: positiveInt(30_000),
+  /** Consecutive ML failures that open the circuit breaker. */
+  ML_BREAKER_THRESHOLD: positiveInt(5),
+  /** How long the breaker stays open before it lets one probe request through. */
+  ML_BREAKER_HALF_OPEN_MS: positiveInt(2_000),
+  GROQ_API_KEY: optionalString,
+  GROQ_BASE_URL: optionalString.pipe(z.url().optional()),
+  OPENROUTER_API_KEY: optionalString,
+  OPENROUTER_BASE_URL: z.url().default('https://openrouter.ai/api/v1'),
+  LOCAL_MODEL_ENABLED: booleanFlag(true),
+  PROVIDER_TIMEOUT_MS: positiveInt(60_000),
+  STREAM_REPLAY_LIMIT: positiveInt(1_000),
+  TOKENFLOW_API_KEYS: list,
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().nonnegative().default(600),
+  CORS_ORIGINS: list.transform((origins) =>
+    origins.length > 0 ? origins : ['http://localhost:3000', 'http://127.0.0.1:3000'],
+  ),
+  BODY_LIMIT_BYTES: positiveInt(1_048_576),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  LOG_PROMPTS: booleanFlag(false),
+})
+
+export type Env = z.infer<typeof envSchema>
+
+export class EnvError extends Error {
+  override name = 'EnvError'
+}
+
+/** Parses a raw environment; throws an EnvError naming every bad variable. */
+export const parseEnv = (raw: Record<string, string | undefined>): Env => {
+  const result = envSchema.safeParse(raw)
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`)
+    throw new EnvError(`invalid environment:\n${lines.join('\n')}`)
+  }
+  return result.data
+}
+
+/** Reads .env (when the file exists; real environment variables win) and parses process.env. */
+export const loadEnv = (envFile = '.env'): Env => {
+  if (existsSync(envFile)) process.loadEnvFile(envFile)
+  return parseEnv(process.env)
+}
