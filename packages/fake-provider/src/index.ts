@@ -1,0 +1,3 @@
+export type { FakeBehaviour, RecordedRequest, StreamBehaviour } from './fake-behaviour'
+export type { FakeProvider, FakeProviderOptions } from './start-fake-provider'
+export { startFakeProvider } from './start-fake-provider'

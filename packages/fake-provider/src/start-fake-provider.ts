@@ -1,0 +1,264 @@
+// A small OpenAI-compatible chat completions server for tests, benchmarks and e2e runs: each
+// model can be scripted to stream, stall or fail, and every request and client abort is recorded.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import {
+  type ChunkContext,
+  chunk,
+  completion,
+  errorBody,
+  sseData,
+  usageBody,
+  usageChunk,
+} from './chat-chunks'
+import { countTokens, defaultAnswer, promptTokens } from './default-answer'
+import type { FakeBehaviour, RecordedRequest, StreamBehaviour } from './fake-behaviour'
+
+export type FakeProviderOptions = { port?: number; host?: string }
+
+export type FakeProvider = {
+  /** Base URL with the `/openai/v1` prefix; both SDKs accept it as `baseURL`. */
+  url: string
+  script(modelId: string, behaviour: FakeBehaviour): void
+  /** Forget all scripts: every model gets the default answer again. */
+  reset(): void
+  requests: RecordedRequest[]
+  /** How many requests the client abandoned before the response was complete. */
+  aborted(): number
+  /** Resolves with the time (performance.now()) of the next client abort. */
+  nextAbort(): Promise<number>
+  close(): Promise<void>
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (ms <= 0 || signal.aborted) return resolve()
+    const timer = setTimeout(resolve, ms)
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer)
+        resolve()
+      },
+      { once: true },
+    )
+  })
+
+const readBody = async (req: IncomingMessage): Promise<unknown> => {
+  const parts: Buffer[] = []
+  for await (const part of req) parts.push(part as Buffer)
+  const text = Buffer.concat(parts).toString('utf8')
+  if (!text) return null
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+const sendJson = (res: ServerResponse, status: number, body: unknown, headers = {}) => {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers })
+  res.end(JSON.stringify(body))
+}
+
+export const startFakeProvider = async (
+  options: FakeProviderOptions = {},
+): Promise<FakeProvider> => {
+  const scripts = new Map<string, FakeBehaviour>()
+  const requests: RecordedRequest[] = []
+  const abortWaiters: Array<(at: number) => void> = []
+  let abortCount = 0
+  let sequence = 0
+
+  const recordAbort = () => {
+    abortCount += 1
+    const at = performance.now()
+    for (const resolve of abortWaiters.splice(0)) resolve(at)
+  }
+
+  const streamAnswer = async (
+    res: ServerResponse,
+    ctx: ChunkContext,
+    behaviour: StreamBehaviour,
+    body: Record<string, unknown>,
+    signal: AbortSignal,
+  ) => {
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-request-id': ctx.id,
+    })
+    res.flushHeaders()
+    res.write(sseData(chunk(ctx, { role: 'assistant', content: '' })))
+    await sleep(behaviour.firstTokenDelayMs ?? 0, signal)
+    let sent = 0
+    let flushed: Promise<unknown> = Promise.resolve()
+    const cut = async () => {
+      // Let the chunks already written reach the client, then drop the connection uncleanly.
+      await flushed
+      res.socket?.destroy()
+    }
+    for (const delta of behaviour.chunks) {
+      if (signal.aborted) return
+      if (behaviour.cutAfter !== undefined && sent >= behaviour.cutAfter) return cut()
+      if (sent > 0) await sleep(behaviour.delayMs ?? 0, signal)
+      if (signal.aborted) return
+      const data = sseData(chunk(ctx, { content: delta }))
+      if (behaviour.cutAfter === undefined) res.write(data)
+      else flushed = new Promise((resolve) => res.write(data, resolve))
+      sent += 1
+    }
+    if (behaviour.cutAfter !== undefined && sent >= behaviour.cutAfter) return cut()
+    const usage = usageBody(promptTokens(body.messages), countTokens(behaviour.chunks.join('')))
+    const options = body.stream_options as { include_usage?: boolean } | undefined
+    const openAiUsage = options?.include_usage === true && !behaviour.omitUsage
+    // Groq reports usage on the last chunk under `x_groq` without being asked; OpenAI-style
+    // servers send a separate choice-less chunk when `stream_options.include_usage` is set.
+    const last = chunk(ctx, {}, behaviour.finishReason ?? 'stop')
+    const groqUsage = !openAiUsage && !behaviour.omitUsage
+    res.write(sseData(groqUsage ? { ...last, x_groq: { id: ctx.id, usage } } : last))
+    if (openAiUsage) res.write(sseData(usageChunk(ctx, usage)))
+    res.end(sseData('[DONE]'))
+  }
+
+  const chatCompletions = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Record<string, unknown>,
+    signal: AbortSignal,
+  ) => {
+    const model = typeof body.model === 'string' ? body.model : ''
+    if (!model || !Array.isArray(body.messages)) {
+      return sendJson(
+        res,
+        400,
+        errorBody('`model` and `messages` are required', 'invalid_request_error', null),
+      )
+    }
+    const behaviour: FakeBehaviour = scripts.get(model) ?? {
+      kind: 'stream',
+      chunks: defaultAnswer(body.messages),
+    }
+    sequence += 1
+    const ctx = { id: `chatcmpl-fake-${sequence}`, model, created: Math.floor(Date.now() / 1000) }
+    switch (behaviour.kind) {
+      case 'rate-limit':
+        return sendJson(
+          res,
+          429,
+          errorBody(`Rate limit reached for model ${model}`, 'tokens', 'rate_limit_exceeded'),
+          { 'retry-after': String(behaviour.retryAfterSeconds) },
+        )
+      case 'unauthorized':
+        return sendJson(
+          res,
+          401,
+          errorBody('Invalid API Key', 'invalid_request_error', 'invalid_api_key'),
+        )
+      case 'not-found':
+        return sendJson(
+          res,
+          404,
+          errorBody(
+            `The model \`${model}\` does not exist or you do not have access to it.`,
+            'invalid_request_error',
+            'model_not_found',
+          ),
+        )
+      case 'server-error':
+        return sendJson(
+          res,
+          behaviour.status ?? 500,
+          errorBody('Internal server error', 'internal_server_error', null),
+        )
+      case 'hang':
+        // Only the client going away ends this request.
+        return new Promise<void>((resolve) => req.once('close', () => resolve()))
+      case 'stream':
+        if (body.stream === true) return streamAnswer(res, ctx, behaviour, body, signal)
+        return sendJson(
+          res,
+          200,
+          completion(
+            ctx,
+            behaviour.chunks.join(''),
+            behaviour.finishReason ?? 'stop',
+            usageBody(promptTokens(body.messages), countTokens(behaviour.chunks.join(''))),
+          ),
+        )
+    }
+  }
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const path = new URL(req.url ?? '/', 'http://fake').pathname
+    const abort = new AbortController()
+    // `close` on the response before it finished means the client hung up on us.
+    res.once('close', () => {
+      if (!res.writableFinished) {
+        abort.abort()
+        recordAbort()
+      }
+    })
+    const body = req.method === 'POST' ? await readBody(req) : null
+    const model =
+      body && typeof body === 'object' && typeof (body as { model?: unknown }).model === 'string'
+        ? (body as { model: string }).model
+        : null
+    requests.push({
+      method: req.method ?? 'GET',
+      path,
+      model,
+      headers: req.headers,
+      body,
+      receivedAt: performance.now(),
+    })
+    if (req.method === 'GET' && path.endsWith('/models')) {
+      const data = [...scripts.keys()].map((id) => ({ id, object: 'model', owned_by: 'fake' }))
+      return sendJson(res, 200, { object: 'list', data })
+    }
+    if (req.method === 'POST' && path.endsWith('/chat/completions')) {
+      if (body === undefined || body === null || typeof body !== 'object') {
+        return sendJson(
+          res,
+          400,
+          errorBody('request body must be a JSON object', 'invalid_request_error', null),
+        )
+      }
+      return chatCompletions(req, res, body as Record<string, unknown>, abort.signal)
+    }
+    sendJson(res, 404, errorBody(`no route for ${req.method} ${path}`, 'not_found', null))
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) {
+        sendJson(res, 500, errorBody(String(error), 'internal_server_error', null))
+      } else {
+        res.destroy()
+      }
+    })
+  })
+  const host = options.host ?? '127.0.0.1'
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, host, () => resolve())
+  })
+  const { port } = server.address() as AddressInfo
+
+  return {
+    url: `http://${host}:${port}/openai/v1`,
+    script: (modelId, behaviour) => {
+      scripts.set(modelId, behaviour)
+    },
+    reset: () => scripts.clear(),
+    requests,
+    aborted: () => abortCount,
+    nextAbort: () => new Promise<number>((resolve) => abortWaiters.push(resolve)),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections()
+        server.close((error) => (error ? reject(error) : resolve()))
+      }),
+  }
+}
