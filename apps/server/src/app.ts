@@ -1,0 +1,166 @@
+// Builds the gateway: tRPC at /trpc, the seed's REST API at /api, health and metrics. Tests call
+// createApp(...).request() without a port; src/index.ts serves it.
+import { getConnInfo } from '@hono/node-server/conninfo'
+import { trpcServer } from '@hono/trpc-server'
+import { appRouter, createContext, type Services } from '@tokenflow/api'
+import { TRPCError } from '@trpc/server'
+import { getHTTPStatusCodeFromError } from '@trpc/server/http'
+import { type Context, Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { cors } from 'hono/cors'
+import { HTTPException } from 'hono/http-exception'
+import { requestId } from 'hono/request-id'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import type { AppEnv } from './app-env'
+import { accessLog } from './middleware/access-log'
+import { apiKeyAuth } from './middleware/api-key-auth'
+import { rateLimit } from './middleware/rate-limit'
+import { retryAfterOf } from './ml/to-trpc-error'
+import { createLogger, type Logger } from './observability/logger'
+import { createMetrics, type Metrics } from './observability/metrics'
+import { jsonError } from './rest/json-error'
+import { RestInputError } from './rest/parse-body'
+import { createRestRoutes } from './rest/rest-routes'
+
+export type AppConfig = {
+  /** Accepted API keys; empty turns auth off. */
+  apiKeys: string[]
+  /** Requests per client per minute on /trpc and /api; 0 turns the limit off. */
+  rateLimitPerMinute: number
+  corsOrigins: string[]
+  bodyLimitBytes: number
+}
+
+export type AppDeps = {
+  services: Services
+  config?: Partial<AppConfig>
+  logger?: Logger
+  metrics?: Metrics
+}
+
+const defaults: AppConfig = {
+  apiKeys: [],
+  rateLimitPerMinute: 0,
+  corsOrigins: ['http://localhost:3000', 'http://127.0.0.1:3000'],
+  bodyLimitBytes: 1_048_576,
+}
+
+const procedureNames = new Set(Object.keys(appRouter._def.procedures))
+
+const clientAddress = (c: Context<AppEnv>): string => {
+  const keyId = c.get('apiKeyId')
+  if (keyId) return `key:${keyId}`
+  try {
+    return `ip:${getConnInfo(c).remote.address ?? 'unknown'}`
+  } catch {
+    // app.request() in tests has no socket.
+    return 'ip:local'
+  }
+}
+
+export const createApp = ({ services, config = {}, logger, metrics }: AppDeps) => {
+  const settings = { ...defaults, ...config }
+  const log = logger ?? createLogger({ level: 'silent' })
+  const registry = metrics ?? createMetrics({ defaultMetrics: false })
+  const app = new Hono<AppEnv>()
+
+  app.use('*', requestId({ headerName: 'X-Request-Id' }))
+  app.use('*', accessLog({ logger: log, metrics: registry, procedures: procedureNames }))
+  for (const path of ['/trpc/*', '/api/*']) {
+    app.use(
+      path,
+      cors({
+        origin: settings.corsOrigins,
+        allowHeaders: [
+          'Content-Type',
+          'Authorization',
+          'X-API-Key',
+          'X-Request-Id',
+          'Last-Event-ID',
+        ],
+        exposeHeaders: ['X-Request-Id', 'Retry-After'],
+        maxAge: 600,
+      }),
+    )
+    app.use(
+      path,
+      bodyLimit({
+        maxSize: settings.bodyLimitBytes,
+        onError: (c) =>
+          jsonError(
+            c,
+            413,
+            'PAYLOAD_TOO_LARGE',
+            `request body exceeds the limit of ${settings.bodyLimitBytes} bytes`,
+          ),
+      }),
+    )
+    app.use(path, apiKeyAuth({ keys: settings.apiKeys }))
+    app.use(path, rateLimit({ perMinute: settings.rateLimitPerMinute, clientOf: clientAddress }))
+  }
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }))
+
+  app.get('/readyz', async (c) => {
+    const health = await services.health.check({ requestId: c.get('requestId') })
+    return c.json(health, health.status === 'down' ? 503 : 200)
+  })
+
+  app.get('/metrics', async (c) =>
+    c.text(await registry.registry.metrics(), 200, {
+      'Content-Type': registry.registry.contentType,
+    }),
+  )
+
+  app.use(
+    '/trpc/*',
+    trpcServer({
+      router: appRouter,
+      endpoint: '/trpc',
+      createContext: (_opts, c) => createContext(services, (c as Context<AppEnv>).get('requestId')),
+      onError: ({ error, path }) => {
+        if (error.code === 'INTERNAL_SERVER_ERROR') {
+          log.error('procedure failed', { path, error: error.cause ?? error })
+        }
+      },
+      responseMeta: ({ errors }) => {
+        const retryAfter = errors.map(retryAfterOf).find((value) => value !== null)
+        return retryAfter ? { headers: { 'Retry-After': String(retryAfter) } } : {}
+      },
+    }),
+  )
+
+  app.route(
+    '/api',
+    createRestRoutes({
+      services,
+      onStreamError: (error) => log.error('stream failed', { error }),
+    }),
+  )
+
+  app.notFound((c) => jsonError(c, 404, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`))
+
+  app.onError((error, c) => {
+    if (error instanceof RestInputError) {
+      return jsonError(c, 400, 'BAD_REQUEST', error.message, error.issues)
+    }
+    if (error instanceof TRPCError) {
+      const retryAfter = retryAfterOf(error)
+      if (retryAfter) c.header('Retry-After', String(retryAfter))
+      const status = getHTTPStatusCodeFromError(error) as ContentfulStatusCode
+      if (status >= 500 && error.code === 'INTERNAL_SERVER_ERROR') {
+        log.error('request failed', { requestId: c.get('requestId'), error: error.cause ?? error })
+      }
+      return jsonError(c, status, error.code, error.message)
+    }
+    if (error instanceof HTTPException) {
+      return jsonError(c, error.status as ContentfulStatusCode, 'HTTP_ERROR', error.message)
+    }
+    log.error('unhandled error', { requestId: c.get('requestId'), error })
+    return jsonError(c, 500, 'INTERNAL_SERVER_ERROR', 'internal error')
+  })
+
+  return app
+}
+
+export type App = ReturnType<typeof createApp>

@@ -1,0 +1,74 @@
+// Serves the gateway on HOST:PORT and shuts down gracefully: stop accepting, let open requests
+// finish (streams included) for a few seconds, then exit.
+import { serve } from '@hono/node-server'
+import { createApp } from './app'
+import { EnvError, loadEnv } from './env'
+import { createLogger } from './observability/logger'
+import { createMetrics } from './observability/metrics'
+import { createServices } from './services'
+
+const SHUTDOWN_GRACE_MS = 10_000
+
+const main = () => {
+  const env = loadEnv()
+  const logger = createLogger({
+    level: env.LOG_LEVEL,
+    logPrompts: env.LOG_PROMPTS,
+    secrets: [
+      ...env.TOKENFLOW_API_KEYS,
+      env.GROQ_API_KEY,
+      env.OPENROUTER_API_KEY,
+      env.ML_INTERNAL_TOKEN,
+    ].filter((value): value is string => Boolean(value)),
+  })
+  const metrics = createMetrics()
+  const { services } = createServices(env, { metrics })
+  const app = createApp({
+    services,
+    logger,
+    metrics,
+    config: {
+      apiKeys: env.TOKENFLOW_API_KEYS,
+      rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+      corsOrigins: env.CORS_ORIGINS,
+      bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    },
+  })
+  const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (info) => {
+    logger.info('listening', {
+      url: `http://${env.HOST}:${info.port}`,
+      auth: env.TOKENFLOW_API_KEYS.length > 0 ? 'api-key' : 'off',
+      mlService: env.ML_SERVICE_URL,
+    })
+  })
+
+  let stopping = false
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) return
+    stopping = true
+    logger.info('shutting down', { signal })
+    const force = setTimeout(() => {
+      logger.warn('open connections did not finish in time; exiting')
+      process.exit(0)
+    }, SHUTDOWN_GRACE_MS)
+    force.unref()
+    server.close(() => {
+      logger.info('stopped')
+      process.exit(0)
+    })
+    // Idle keep-alive sockets would otherwise hold close() open until they time out.
+    if ('closeIdleConnections' in server) server.closeIdleConnections()
+  }
+  process.on('SIGINT', shutdown)
+  process.on('SIGTERM', shutdown)
+}
+
+try {
+  main()
+} catch (error) {
+  if (error instanceof EnvError) {
+    console.error(error.message)
+    process.exit(1)
+  }
+  throw error
+}

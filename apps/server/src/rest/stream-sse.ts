@@ -1,0 +1,61 @@
+// Streams a service's events in the seed's SSE format:
+//   data: {"event":"metadata"|"text_chunk"|"error"|"end_stream","data":...}\n\n
+// metadata/end/error carry the event's fields in snake_case (without `type`); text_chunk carries
+// the delta string itself. A client that disconnects aborts the upstream stream.
+import type { StreamEvent, StreamOptions, TrackedEvent } from '@tokenflow/api'
+import { TRPCError } from '@trpc/server'
+import type { Context } from 'hono'
+import { streamSSE } from 'hono/streaming'
+import type { AppEnv } from '../app-env'
+import { snakeize } from './case'
+
+const seedEventNames = {
+  metadata: 'metadata',
+  text: 'text_chunk',
+  error: 'error',
+  end: 'end_stream',
+} as const
+
+export const toSeedEvent = (event: StreamEvent) => {
+  const { type, ...fields } = event
+  const data = event.type === 'text' ? event.delta : snakeize(fields)
+  return { event: seedEventNames[type], data }
+}
+
+const errorEventOf = (error: unknown): StreamEvent => {
+  if (error instanceof TRPCError) {
+    const retryable = ['SERVICE_UNAVAILABLE', 'TIMEOUT', 'TOO_MANY_REQUESTS'].includes(error.code)
+    return { type: 'error', code: error.code, message: error.message, retryable }
+  }
+  return { type: 'error', code: 'INTERNAL_SERVER_ERROR', message: 'stream failed', retryable: true }
+}
+
+export const streamSeedSSE = (
+  c: Context<AppEnv>,
+  source: (options: StreamOptions) => AsyncIterable<TrackedEvent>,
+  onUnexpected: (error: unknown) => void,
+) => {
+  const controller = new AbortController()
+  const abort = () => controller.abort()
+  c.req.raw.signal.addEventListener('abort', abort, { once: true })
+  return streamSSE(c, async (stream) => {
+    stream.onAbort(abort)
+    const write = (event: StreamEvent) =>
+      stream.writeSSE({ data: JSON.stringify(toSeedEvent(event)) })
+    try {
+      for await (const { event } of source({
+        signal: controller.signal,
+        requestId: c.get('requestId'),
+      })) {
+        if (controller.signal.aborted) break
+        await write(event)
+      }
+    } catch (error) {
+      if (controller.signal.aborted) return
+      if (!(error instanceof TRPCError)) onUnexpected(error)
+      await write(errorEventOf(error))
+    } finally {
+      c.req.raw.signal.removeEventListener('abort', abort)
+    }
+  })
+}

@@ -1,0 +1,86 @@
+// Wires every service from the parsed env: the ML client (shared by compression, classification
+// and health), the LLM providers, and the generation engineer's streaming services.
+import type { Services } from '@tokenflow/api'
+import { type Catalog, catalog as defaultCatalog } from '@tokenflow/catalog'
+import { TRPCError } from '@trpc/server'
+import { createClassificationService } from './classification/classification-service'
+import { createCompressionService } from './compression/compression-service'
+import type { Env } from './env'
+import { createProviders } from './generation/create-providers'
+import { createHealthService } from './health/health-service'
+import { createMlClient } from './ml/ml-client'
+import type { Metrics } from './observability/metrics'
+import { metricsStreamObserver } from './observability/metrics-stream-observer'
+
+export type ServicesEnv = Pick<
+  Env,
+  | 'ML_SERVICE_URL'
+  | 'ML_INTERNAL_TOKEN'
+  | 'ML_TIMEOUT_MS'
+  | 'ML_BREAKER_THRESHOLD'
+  | 'ML_BREAKER_HALF_OPEN_MS'
+  | 'GROQ_API_KEY'
+  | 'GROQ_BASE_URL'
+  | 'OPENROUTER_API_KEY'
+  | 'OPENROUTER_BASE_URL'
+  | 'LOCAL_MODEL_ENABLED'
+  | 'PROVIDER_TIMEOUT_MS'
+>
+
+export const version = '0.1.0'
+
+const breakerGauge = { closed: 0, 'half-open': 1, open: 2 } as const
+
+const notImplemented = (what: string) =>
+  new TRPCError({ code: 'NOT_IMPLEMENTED', message: `${what} is not implemented yet` })
+
+export const createServices = (
+  env: ServicesEnv,
+  { metrics, catalog = defaultCatalog }: { metrics: Metrics; catalog?: Catalog },
+) => {
+  const ml = createMlClient({
+    baseUrl: env.ML_SERVICE_URL,
+    token: env.ML_INTERNAL_TOKEN,
+    timeoutMs: env.ML_TIMEOUT_MS,
+    breakerThreshold: env.ML_BREAKER_THRESHOLD,
+    halfOpenAfterMs: env.ML_BREAKER_HALF_OPEN_MS,
+    onBreakerStateChange: (state) => metrics.breakerState.set(breakerGauge[state]),
+  })
+  const providers = createProviders({
+    groq: { apiKey: env.GROQ_API_KEY, baseURL: env.GROQ_BASE_URL },
+    openrouter: { apiKey: env.OPENROUTER_API_KEY, baseURL: env.OPENROUTER_BASE_URL },
+    local: {
+      enabled: env.LOCAL_MODEL_ENABLED,
+      baseURL: `${env.ML_SERVICE_URL.replace(/\/+$/, '')}/v1`,
+      token: env.ML_INTERNAL_TOKEN,
+    },
+    timeoutMs: env.PROVIDER_TIMEOUT_MS,
+  })
+  const observer = metricsStreamObserver(metrics)
+  const compression = createCompressionService(ml)
+  const classification = createClassificationService({ ml, catalog })
+  void observer
+
+  const services: Services = {
+    compression,
+    classification,
+    generation: {
+      // biome-ignore lint/correctness/useYield: placeholder until the generation service lands
+      async *stream() {
+        throw notImplemented('generation.stream')
+      },
+    },
+    routing: {
+      // biome-ignore lint/correctness/useYield: placeholder until the routing service lands
+      async *stream() {
+        throw notImplemented('routing.stream')
+      },
+    },
+    models: {
+      list: async () => Promise.reject(notImplemented('models.list')),
+      rankings: async () => Promise.reject(notImplemented('models.rankings')),
+    },
+    health: createHealthService({ ml, providers, version }),
+  }
+  return { services, ml, providers }
+}
