@@ -1,0 +1,151 @@
+// routing.stream: classify the latest user turn, compress by policy, pick the best available
+// model for the category and strategy, and stream it with fallback to the next ranked model.
+//
+// One candidate category (possibleCategories of length 1) means no classifier call: the
+// category is known, so the ML service is not asked.
+import type {
+  ClassificationService,
+  CompressionService,
+  MetadataEvent,
+  RouteInput,
+  RoutingService,
+  StreamOptions,
+} from '@tokenflow/api'
+import type { Catalog } from '@tokenflow/catalog'
+import { TRPCError } from '@trpc/server'
+import { applyCompression } from './apply-compression'
+import { availableProviders, explainUnavailable } from './available-providers'
+import { latestUserTurn, toMessages } from './conversation'
+import type { ProviderRegistry } from './create-providers'
+import { runCompletion } from './run-completion'
+import { selectModels } from './select-models'
+import { createStreamHub, type StreamHubOptions } from './stream-hub'
+import { noopObserver, type StreamObserver } from './stream-observer'
+
+export type RoutingServiceDeps = {
+  catalog: Catalog
+  providers: ProviderRegistry
+  classification: ClassificationService
+  compression: CompressionService
+  observer?: StreamObserver
+  streams?: StreamHubOptions
+}
+
+/** Without a strategy the catalog's rank order decides, as in the seed. */
+export const DEFAULT_STRATEGY = 'quality'
+
+type Category = NonNullable<MetadataEvent['category']>
+
+const classify = async (
+  classification: ClassificationService,
+  prompt: string,
+  categories: string[],
+  options: StreamOptions,
+): Promise<Category> => {
+  const [only] = categories
+  if (categories.length === 1 && only) {
+    return {
+      id: only,
+      confidence: 1,
+      scores: [{ category: only, score: 1 }],
+      method: 'single-candidate',
+      model: 'none',
+    }
+  }
+  try {
+    const result = await classification.classify(
+      { prompt, categories },
+      { signal: options.signal, requestId: options.requestId },
+    )
+    return {
+      id: result.topCategory,
+      confidence: result.confidence,
+      scores: result.scores,
+      method: result.method,
+      model: result.model,
+    }
+  } catch (error) {
+    if (options.signal?.aborted) throw error
+    // Routing still works without the classifier: general text is the safest guess.
+    const fallback = categories.includes('text-to-text') ? 'text-to-text' : (categories[0] ?? '')
+    const reason = error instanceof Error ? error.message : String(error)
+    return {
+      id: fallback,
+      confidence: 0,
+      scores: [],
+      method: `fallback: classifier unavailable (${reason})`,
+      model: 'none',
+    }
+  }
+}
+
+export const createRoutingService = (deps: RoutingServiceDeps): RoutingService => {
+  const { catalog, providers, classification, compression } = deps
+  const observer = deps.observer ?? noopObserver
+  const hub = createStreamHub(deps.streams)
+
+  return {
+    async *stream(input: RouteInput, options: StreamOptions) {
+      if (options.lastEventId) {
+        yield* hub.resume(options.lastEventId, options.signal)
+        return
+      }
+      const startedAt = performance.now()
+      const categories = input.possibleCategories ?? catalog.categories.map((c) => c.id)
+      const unknown = categories.filter((id) => !catalog.rankings[id])
+      if (unknown.length > 0) {
+        throw new TRPCError({
+          code: 'BAD_REQUEST',
+          message: `possibleCategories: unknown ${unknown.join(', ')} (known: ${Object.keys(catalog.rankings).join(', ')})`,
+        })
+      }
+      const messages = toMessages(input)
+      const [category, statuses] = await Promise.all([
+        classify(classification, latestUserTurn(messages), categories, options),
+        providers.status(),
+      ])
+      const strategy = input.strategy ?? DEFAULT_STRATEGY
+      const candidates = selectModels(catalog, category.id, strategy, availableProviders(statuses))
+      if (candidates.length === 0) {
+        throw new TRPCError({
+          code: 'PRECONDITION_FAILED',
+          message: `no available model for category ${category.id} (${explainUnavailable(statuses)})`,
+        })
+      }
+      const compressed = await applyCompression(
+        compression,
+        catalog,
+        messages,
+        input.compress ?? 'auto',
+        category.id,
+        { signal: options.signal, requestId: options.requestId },
+      )
+      if (options.signal?.aborted) return
+      observer.streamStarted('routing')
+      const id = hub.start((emit, signal, streamId) =>
+        runCompletion(
+          { providers, observer },
+          {
+            kind: 'routing',
+            candidates,
+            messages: compressed.messages,
+            sampling: {
+              temperature: input.temperature,
+              topP: input.topP,
+              maxTokens: input.maxTokens,
+            },
+            category,
+            strategy,
+            compression: compressed.decision,
+            savedTokens: compressed.savedTokens,
+            startedAt,
+          },
+          emit,
+          signal,
+          streamId,
+        ),
+      )
+      yield* hub.follow(id, options.signal)
+    },
+  }
+}

@@ -1,0 +1,47 @@
+// Groq through groq-sdk. Retries are off: the gateway falls back to the next model instead of
+// making the caller wait out a rate limit.
+import Groq from 'groq-sdk'
+import type { ChatProvider } from './chat-provider'
+import { toProviderError } from './provider-error'
+import { type SdkChunk, sdkChatStream } from './sdk-chat-stream'
+
+export type GroqProviderOptions = { apiKey?: string; baseURL?: string; timeoutMs: number }
+
+// groq-sdk appends /openai/v1 itself; accept base URLs written either way.
+const sdkBaseURL = (baseURL: string | undefined) => baseURL?.replace(/\/openai\/v1\/?$/, '')
+
+export const createGroqProvider = (options: GroqProviderOptions): ChatProvider => {
+  const client = new Groq({
+    apiKey: options.apiKey ?? 'not-configured',
+    baseURL: sdkBaseURL(options.baseURL),
+    maxRetries: 0,
+    timeout: options.timeoutMs,
+  })
+  return {
+    id: 'groq',
+    configured: Boolean(options.apiKey),
+    stream: (request, signal) =>
+      sdkChatStream(
+        'groq',
+        async () =>
+          (await client.chat.completions.create(
+            {
+              model: request.model,
+              messages: request.messages,
+              temperature: request.temperature,
+              top_p: request.topP,
+              max_completion_tokens: request.maxTokens,
+              stream: true,
+            },
+            { signal },
+          )) as AsyncIterable<SdkChunk>,
+      ),
+    probe: async (signal) => {
+      try {
+        await client.models.list({ signal })
+      } catch (error) {
+        throw toProviderError('groq', error, 'request')
+      }
+    },
+  }
+}

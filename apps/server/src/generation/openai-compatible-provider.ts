@@ -1,0 +1,52 @@
+// Any OpenAI-compatible endpoint through the openai SDK: OpenRouter, and the ML service's local
+// model (`/v1/chat/completions`, which wants X-Internal-Token when one is set).
+import type { ProviderId } from '@tokenflow/api'
+import OpenAI from 'openai'
+import type { ChatProvider } from './chat-provider'
+import { toProviderError } from './provider-error'
+import { sdkChatStream } from './sdk-chat-stream'
+
+export type OpenAiCompatibleOptions = {
+  id: ProviderId
+  configured: boolean
+  baseURL: string
+  apiKey?: string
+  headers?: Record<string, string>
+  timeoutMs: number
+}
+
+export const createOpenAiCompatibleProvider = (options: OpenAiCompatibleOptions): ChatProvider => {
+  const client = new OpenAI({
+    apiKey: options.apiKey ?? 'not-configured',
+    baseURL: options.baseURL,
+    defaultHeaders: options.headers,
+    maxRetries: 0,
+    timeout: options.timeoutMs,
+  })
+  return {
+    id: options.id,
+    configured: options.configured,
+    stream: (request, signal) =>
+      sdkChatStream(options.id, () =>
+        client.chat.completions.create(
+          {
+            model: request.model,
+            messages: request.messages,
+            temperature: request.temperature,
+            top_p: request.topP,
+            max_tokens: request.maxTokens,
+            stream: true,
+            stream_options: { include_usage: true },
+          },
+          { signal },
+        ),
+      ),
+    probe: async (signal) => {
+      try {
+        await client.models.list({ signal })
+      } catch (error) {
+        throw toProviderError(options.id, error, 'request')
+      }
+    },
+  }
+}

@@ -1,0 +1,219 @@
+// Produces one stream's events: tries the candidate models in order until one yields its first
+// token (recording each failure as a fallback), then emits metadata, the text deltas and `end`;
+// or `error` when every candidate failed or the chosen one broke after its first token.
+import type {
+  ChatMessage,
+  Fallback,
+  MetadataEvent,
+  ModelRef,
+  StreamEvent,
+  Usage,
+} from '@tokenflow/api'
+import type { CatalogModel } from '@tokenflow/catalog'
+import type { ChatDelta } from './chat-provider'
+import type { ProviderRegistry } from './create-providers'
+import { estimateCost, estimateSavings } from './estimate-cost'
+import { estimateMessageTokens, estimateTokens } from './estimate-tokens'
+import { ProviderError, toProviderError } from './provider-error'
+import type { StreamKind, StreamObserver } from './stream-observer'
+
+export type CompletionPlan = {
+  kind: StreamKind
+  /** Best first; the rest are fallbacks. Never empty. */
+  candidates: CatalogModel[]
+  messages: ChatMessage[]
+  sampling: { temperature?: number; topP?: number; maxTokens?: number }
+  category: MetadataEvent['category']
+  strategy: string | null
+  compression: MetadataEvent['compression']
+  savedTokens: number
+  /** performance.now() when the request arrived: time to first token counts from here. */
+  startedAt: number
+}
+
+export type CompletionDeps = { providers: ProviderRegistry; observer: StreamObserver }
+
+export const modelRef = (model: CatalogModel): ModelRef => ({
+  id: model.id,
+  provider: model.provider,
+  displayName: model.displayName,
+})
+
+type Opened = {
+  model: CatalogModel
+  first: Extract<ChatDelta, { type: 'text' }> | null
+  pending: ChatDelta[]
+  iterator: AsyncIterator<ChatDelta>
+  attempt: AbortController
+  timer: NodeJS.Timeout
+}
+
+/** Opens the model's stream and reads up to its first token, under the provider timeout. */
+const open = async (
+  deps: CompletionDeps,
+  model: CatalogModel,
+  plan: CompletionPlan,
+  signal: AbortSignal,
+): Promise<Opened> => {
+  const attempt = new AbortController()
+  const onAbort = () => attempt.abort(signal.reason)
+  signal.addEventListener('abort', onAbort, { once: true })
+  let timedOut = false
+  // Re-armed on every delta: a limit on silence, first token and between tokens alike.
+  const timer = setTimeout(() => {
+    timedOut = true
+    attempt.abort(new Error('timeout'))
+  }, deps.providers.timeoutMs)
+  attempt.signal.addEventListener('abort', () => signal.removeEventListener('abort', onAbort))
+  const iterator = deps.providers
+    .get(model.provider)
+    .stream(
+      { model: model.providerModelId, messages: plan.messages, ...plan.sampling },
+      attempt.signal,
+    )
+    [Symbol.asyncIterator]()
+  const pending: ChatDelta[] = []
+  const fail = (error: unknown): never => {
+    clearTimeout(timer)
+    attempt.abort()
+    if (timedOut) {
+      throw new ProviderError(
+        model.provider,
+        'TIMEOUT',
+        `${model.displayName} sent no token within ${deps.providers.timeoutMs} ms`,
+      )
+    }
+    throw toProviderError(model.provider, error, 'request')
+  }
+  try {
+    for (;;) {
+      const next = await iterator.next()
+      if (next.done) return { model, first: null, pending, iterator, attempt, timer }
+      timer.refresh()
+      if (next.value.type === 'text') {
+        return { model, first: next.value, pending, iterator, attempt, timer }
+      }
+      pending.push(next.value)
+    }
+  } catch (error) {
+    return fail(error)
+  }
+}
+
+export const runCompletion = async (
+  deps: CompletionDeps,
+  plan: CompletionPlan,
+  emit: (event: StreamEvent) => void,
+  signal: AbortSignal,
+  streamId: string,
+): Promise<void> => {
+  const { observer } = deps
+  const fallbacks: Fallback[] = []
+  let opened: Opened | null = null
+  let failure: ProviderError | null = null
+  let model = plan.candidates[0] as CatalogModel
+  for (const candidate of plan.candidates) {
+    model = candidate
+    try {
+      opened = await open(deps, candidate, plan, signal)
+      break
+    } catch (error) {
+      failure = toProviderError(candidate.provider, error, 'request')
+      if (signal.aborted) break
+      observer.providerError(candidate.provider, failure.code)
+      if (failure.code === 'UNAUTHORIZED') deps.providers.invalidate()
+      const isLast = candidate === plan.candidates.at(-1)
+      if (!failure.allowsFallback || isLast) break
+      fallbacks.push({ model: modelRef(candidate), code: failure.code, message: failure.message })
+    }
+  }
+
+  const ref = modelRef(model)
+  const ended = (
+    outcome: 'completed' | 'error' | 'aborted',
+    usage: Usage | null,
+    errorCode?: string,
+  ) =>
+    observer.streamEnded({
+      kind: plan.kind,
+      model: ref,
+      outcome,
+      usage,
+      savedTokens: plan.savedTokens,
+      errorCode,
+    })
+  const fail = (error: ProviderError) => {
+    const aborted = signal.aborted
+    const code = aborted ? 'ABORTED' : error.code
+    const message = aborted ? 'the client went away' : error.message
+    emit({ type: 'error', code, message, retryable: !aborted && error.retryable })
+    ended(aborted ? 'aborted' : 'error', null, code)
+  }
+
+  emit({
+    type: 'metadata',
+    streamId,
+    model: ref,
+    category: plan.category,
+    strategy: plan.strategy,
+    compression: plan.compression,
+    fallbacks,
+  })
+  if (!opened) {
+    return fail(failure ?? new ProviderError(model.provider, 'PROVIDER_ERROR', 'no model answered'))
+  }
+
+  const { iterator, attempt, timer } = opened
+  let text = ''
+  let usage: Usage | null = null
+  let finishReason = 'unknown'
+  let firstTokenMs: number | null = null
+  const take = (delta: ChatDelta) => {
+    if (delta.type === 'text') {
+      if (firstTokenMs === null) {
+        firstTokenMs = performance.now() - plan.startedAt
+        observer.firstToken(ref, firstTokenMs)
+      }
+      text += delta.text
+      emit({ type: 'text', delta: delta.text })
+    } else if (delta.type === 'finish') finishReason = delta.reason
+    else usage = delta.usage
+  }
+  try {
+    for (const delta of opened.pending) take(delta)
+    if (opened.first) take(opened.first)
+    for (;;) {
+      const next = await iterator.next()
+      if (next.done) break
+      timer.refresh()
+      take(next.value)
+    }
+  } catch (error) {
+    const mapped =
+      attempt.signal.aborted && !signal.aborted
+        ? new ProviderError(model.provider, 'TIMEOUT', `${model.displayName} stalled mid-answer`)
+        : toProviderError(model.provider, error, 'stream')
+    if (!signal.aborted) observer.providerError(model.provider, mapped.code)
+    return fail(mapped)
+  } finally {
+    clearTimeout(timer)
+  }
+
+  // Providers that don't report usage get an estimate rather than zeros.
+  const finalUsage: Usage = usage ?? {
+    promptTokens: estimateMessageTokens(plan.messages),
+    completionTokens: estimateTokens(text),
+    totalTokens: estimateMessageTokens(plan.messages) + estimateTokens(text),
+  }
+  emit({
+    type: 'end',
+    finishReason,
+    usage: finalUsage,
+    timeToFirstTokenMs: firstTokenMs,
+    totalMs: performance.now() - plan.startedAt,
+    costUsd: estimateCost(model, finalUsage),
+    savedTokens: plan.savedTokens,
+    savedUsd: estimateSavings(model, plan.savedTokens),
+  })
+  ended('completed', finalUsage)
+}
