@@ -1,0 +1,36 @@
+// Builds the real app with real services from an env, as src/index.ts does, for tests that call
+// app.request() or serve it on a free port. Log lines are collected so tests can inspect them.
+import { type AppConfig, createApp } from '../src/app'
+import { parseEnv } from '../src/env'
+import { createLogger } from '../src/observability/logger'
+import { createMetrics } from '../src/observability/metrics'
+import { createServices } from '../src/services'
+
+export const buildApp = (
+  rawEnv: Record<string, string | undefined> = {},
+  config: Partial<AppConfig> = {},
+) => {
+  const env = parseEnv({ LOCAL_MODEL_ENABLED: 'false', ...rawEnv })
+  const lines: string[] = []
+  const logger = createLogger({
+    level: 'debug',
+    logPrompts: env.LOG_PROMPTS,
+    write: (line) => lines.push(line),
+    secrets: [...env.TOKENFLOW_API_KEYS, env.GROQ_API_KEY ?? ''].filter(Boolean),
+  })
+  const metrics = createMetrics({ defaultMetrics: false })
+  const wired = createServices(env, { metrics })
+  const app = createApp({
+    services: wired.services,
+    logger,
+    metrics,
+    config: {
+      apiKeys: env.TOKENFLOW_API_KEYS,
+      rateLimitPerMinute: 0,
+      corsOrigins: env.CORS_ORIGINS,
+      bodyLimitBytes: env.BODY_LIMIT_BYTES,
+      ...config,
+    },
+  })
+  return { app, env, lines, metrics, ...wired }
+}
