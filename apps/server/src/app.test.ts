@@ -3,13 +3,14 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../test/build-app'
 import { freePort } from '../test/free-port'
+import { readJson } from '../test/read-json'
 
 let deadMl = ''
 beforeAll(async () => {
   deadMl = `http://127.0.0.1:${await freePort()}`
 })
 
-const post = (path: string, body: unknown, headers: Record<string, string> = {}) => ({
+const post = (body: unknown, headers: Record<string, string> = {}) => ({
   method: 'POST',
   headers: { 'content-type': 'application/json', ...headers },
   body: typeof body === 'string' ? body : JSON.stringify(body),
@@ -20,14 +21,14 @@ describe('health and metrics', () => {
     const { app } = buildApp({ ML_SERVICE_URL: deadMl })
     const response = await app.request('/healthz')
     expect(response.status).toBe(200)
-    expect(await response.json()).toEqual({ status: 'ok' })
+    expect(await readJson(response)).toEqual({ status: 'ok' })
   })
 
   it('reports not ready (503) with the ML service down, naming it', async () => {
     const { app } = buildApp({ ML_SERVICE_URL: deadMl })
     const response = await app.request('/readyz')
     expect(response.status).toBe(503)
-    const body = await response.json()
+    const body = await readJson(response)
     expect(body.status).toBe('down')
     expect(body.dependencies[0]).toMatchObject({ name: 'ml-service', kind: 'ml', status: 'down' })
     expect(body.dependencies.map((d: { name: string }) => d.name)).toEqual(
@@ -37,7 +38,7 @@ describe('health and metrics', () => {
 
   it('exposes Prometheus metrics labelled by route', async () => {
     const { app } = buildApp({ ML_SERVICE_URL: deadMl })
-    await app.request('/api/compress', post('/api/compress', { text: 1 }))
+    await app.request('/api/compress', post({ text: 1 }))
     const response = await app.request('/metrics')
     expect(response.headers.get('content-type')).toMatch(/text\/plain/)
     const text = await response.text()
@@ -51,7 +52,7 @@ describe('health and metrics', () => {
     const { app } = buildApp({ ML_SERVICE_URL: deadMl })
     const response = await app.request('/nope')
     expect(response.status).toBe(404)
-    expect(await response.json()).toEqual({
+    expect(await readJson(response)).toEqual({
       error: { code: 'NOT_FOUND', message: 'no route for GET /nope' },
     })
   })
@@ -84,9 +85,9 @@ describe('REST validation', () => {
 
   it.each(cases)('%s rejects %j naming %s', async (path, body, field) => {
     const { app } = buildApp({ ML_SERVICE_URL: deadMl })
-    const response = await app.request(path, post(path, body))
+    const response = await app.request(path, post(body))
     expect(response.status).toBe(400)
-    const { error } = await response.json()
+    const { error } = await readJson(response)
     expect(error.code).toBe('BAD_REQUEST')
     expect(error.issues.map((i: { path: string }) => i.path)).toContain(field)
     expect(error.message).toContain(field)
@@ -96,9 +97,9 @@ describe('REST validation', () => {
     '%s rejects malformed JSON with 400',
     async (path) => {
       const { app } = buildApp({ ML_SERVICE_URL: deadMl })
-      const response = await app.request(path, post(path, '{"text": '))
+      const response = await app.request(path, post('{"text": '))
       expect(response.status).toBe(400)
-      expect((await response.json()).error.message).toBe('request body must be valid JSON')
+      expect((await readJson(response)).error.message).toBe('request body must be valid JSON')
     },
   )
 
@@ -106,20 +107,17 @@ describe('REST validation', () => {
     '%s rejects an oversized body with 413',
     async (path) => {
       const { app } = buildApp({ ML_SERVICE_URL: deadMl, BODY_LIMIT_BYTES: '1024' })
-      const response = await app.request(path, post(path, { text: 'x'.repeat(2_000) }))
+      const response = await app.request(path, post({ text: 'x'.repeat(2_000) }))
       expect(response.status).toBe(413)
-      expect((await response.json()).error.code).toBe('PAYLOAD_TOO_LARGE')
+      expect((await readJson(response)).error.code).toBe('PAYLOAD_TOO_LARGE')
     },
   )
 
   it('rejects the same input on tRPC with the same field', async () => {
     const { app } = buildApp({ ML_SERVICE_URL: deadMl })
-    const response = await app.request(
-      '/trpc/compression.compress',
-      post('', { text: 'hi', ratio: 2 }),
-    )
+    const response = await app.request('/trpc/compression.compress', post({ text: 'hi', ratio: 2 }))
     expect(response.status).toBe(400)
-    const body = await response.json()
+    const body = await readJson(response)
     expect(body.error.data.code).toBe('BAD_REQUEST')
     expect(body.error.data.issues[0].path).toBe('ratio')
   })
@@ -129,17 +127,17 @@ describe('ML service down', () => {
   it('answers 503 SERVICE_UNAVAILABLE naming the ML service, then fails fast with Retry-After', async () => {
     const { app, ml } = buildApp({ ML_SERVICE_URL: deadMl, ML_BREAKER_THRESHOLD: '2' })
     for (let i = 0; i < 2; i++) {
-      const response = await app.request('/api/compress', post('', { text: 'hello world' }))
+      const response = await app.request('/api/compress', post({ text: 'hello world' }))
       expect(response.status).toBe(503)
-      const { error } = await response.json()
+      const { error } = await readJson(response)
       expect(error.code).toBe('SERVICE_UNAVAILABLE')
       expect(error.message).toMatch(/ML service/)
     }
     expect(ml.breakerState()).toBe('open')
-    const response = await app.request('/api/classify', post('', { prompt: 'hello' }))
+    const response = await app.request('/api/classify', post({ prompt: 'hello' }))
     expect(response.status).toBe(503)
     expect(response.headers.get('retry-after')).toBe('2')
-    expect((await response.json()).error.message).toMatch(/circuit breaker open/)
+    expect((await readJson(response)).error.message).toMatch(/circuit breaker open/)
   })
 })
 
@@ -153,7 +151,7 @@ describe('security', () => {
     })
     const missing = await app.request('/api/model-rankings')
     expect(missing.status).toBe(401)
-    expect((await missing.json()).error.message).toMatch(/missing API key/)
+    expect((await readJson(missing)).error.message).toMatch(/missing API key/)
     const wrong = await app.request('/trpc/models.list', {
       headers: { authorization: `Bearer ${key}x` },
     })
@@ -162,13 +160,10 @@ describe('security', () => {
     expect(wrongText).not.toContain(key)
     const ok = await app.request(
       '/api/compress',
-      post('', { text: 1 }, { authorization: `Bearer ${key}` }),
+      post({ text: 1 }, { authorization: `Bearer ${key}` }),
     )
     expect(ok.status).toBe(400)
-    const viaHeader = await app.request(
-      '/api/compress',
-      post('', { text: 1 }, { 'x-api-key': key }),
-    )
+    const viaHeader = await app.request('/api/compress', post({ text: 1 }, { 'x-api-key': key }))
     expect(viaHeader.status).toBe(400)
     expect((await app.request('/healthz')).status).toBe(200)
     expect(lines.length).toBeGreaterThan(0)
@@ -178,16 +173,18 @@ describe('security', () => {
   it('limits requests per client with 429 and Retry-After', async () => {
     const { app } = buildApp({ ML_SERVICE_URL: deadMl }, { rateLimitPerMinute: 3 })
     const statuses: number[] = []
-    let last: Response | undefined
+    const responses: Response[] = []
     for (let i = 0; i < 5; i++) {
-      last = await app.request('/api/compress', post('', { text: 1 }))
-      statuses.push(last.status)
+      const response = await app.request('/api/compress', post({ text: 1 }))
+      responses.push(response)
+      statuses.push(response.status)
     }
+    const last = responses[4] as Response
     expect(statuses).toEqual([400, 400, 400, 429, 429])
-    const retryAfter = Number(last?.headers.get('retry-after'))
+    const retryAfter = Number(last.headers.get('retry-after'))
     expect(retryAfter).toBeGreaterThanOrEqual(1)
     expect(retryAfter).toBeLessThanOrEqual(60)
-    expect((await last?.json()).error.code).toBe('TOO_MANY_REQUESTS')
+    expect((await readJson(last)).error.code).toBe('TOO_MANY_REQUESTS')
   })
 
   it('allows only listed CORS origins', async () => {
@@ -206,7 +203,7 @@ describe('security', () => {
   it('keeps prompts out of the logs unless LOG_PROMPTS is on', async () => {
     const secretPrompt = 'my very private prompt text'
     const quiet = buildApp({ ML_SERVICE_URL: deadMl })
-    await quiet.app.request('/api/compress', post('', { text: secretPrompt }))
+    await quiet.app.request('/api/compress', post({ text: secretPrompt }))
     expect(quiet.lines.join('\n')).not.toContain(secretPrompt)
   })
 })

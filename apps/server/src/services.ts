@@ -2,11 +2,13 @@
 // and health), the LLM providers, and the generation engineer's streaming services.
 import type { Services } from '@tokenflow/api'
 import { type Catalog, catalog as defaultCatalog } from '@tokenflow/catalog'
-import { TRPCError } from '@trpc/server'
 import { createClassificationService } from './classification/classification-service'
 import { createCompressionService } from './compression/compression-service'
 import type { Env } from './env'
+import { createGenerationService } from './generation/create-generation-service'
+import { createModelService } from './generation/create-model-service'
 import { createProviders } from './generation/create-providers'
+import { createRoutingService } from './generation/create-routing-service'
 import { createHealthService } from './health/health-service'
 import { createMlClient } from './ml/ml-client'
 import type { Metrics } from './observability/metrics'
@@ -25,14 +27,12 @@ export type ServicesEnv = Pick<
   | 'OPENROUTER_BASE_URL'
   | 'LOCAL_MODEL_ENABLED'
   | 'PROVIDER_TIMEOUT_MS'
+  | 'STREAM_REPLAY_LIMIT'
 >
 
 export const version = '0.1.0'
 
 const breakerGauge = { closed: 0, 'half-open': 1, open: 2 } as const
-
-const notImplemented = (what: string) =>
-  new TRPCError({ code: 'NOT_IMPLEMENTED', message: `${what} is not implemented yet` })
 
 export const createServices = (
   env: ServicesEnv,
@@ -59,27 +59,21 @@ export const createServices = (
   const observer = metricsStreamObserver(metrics)
   const compression = createCompressionService(ml)
   const classification = createClassificationService({ ml, catalog })
-  void observer
 
+  const streams = { replayLimit: env.STREAM_REPLAY_LIMIT }
   const services: Services = {
     compression,
     classification,
-    generation: {
-      // biome-ignore lint/correctness/useYield: placeholder until the generation service lands
-      async *stream() {
-        throw notImplemented('generation.stream')
-      },
-    },
-    routing: {
-      // biome-ignore lint/correctness/useYield: placeholder until the routing service lands
-      async *stream() {
-        throw notImplemented('routing.stream')
-      },
-    },
-    models: {
-      list: async () => Promise.reject(notImplemented('models.list')),
-      rankings: async () => Promise.reject(notImplemented('models.rankings')),
-    },
+    generation: createGenerationService({ catalog, providers, compression, observer, streams }),
+    routing: createRoutingService({
+      catalog,
+      providers,
+      classification,
+      compression,
+      observer,
+      streams,
+    }),
+    models: createModelService({ catalog, providers }),
     health: createHealthService({ ml, providers, version }),
   }
   return { services, ml, providers }
