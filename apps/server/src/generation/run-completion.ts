@@ -76,6 +76,7 @@ const open = async (
   const fail = (error: unknown): never => {
     clearTimeout(timer)
     attempt.abort()
+    if (signal.aborted) throw new ProviderError(model.provider, 'ABORTED', 'request aborted')
     if (timedOut) {
       throw new ProviderError(
         model.provider,
@@ -88,6 +89,8 @@ const open = async (
   try {
     for (;;) {
       const next = await iterator.next()
+      // The SDKs end an aborted stream quietly instead of throwing.
+      if (next.done && attempt.signal.aborted) return fail(new Error('request aborted'))
       if (next.done) return { model, first: null, pending, iterator, attempt, timer }
       timer.refresh()
       if (next.value.type === 'text') {
@@ -188,6 +191,7 @@ export const runCompletion = async (
       timer.refresh()
       take(next.value)
     }
+    if (attempt.signal.aborted) throw new Error('request aborted')
   } catch (error) {
     const mapped =
       attempt.signal.aborted && !signal.aborted

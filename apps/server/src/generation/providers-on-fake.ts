@@ -1,0 +1,62 @@
+// Tests and benchmarks: every provider pointed at one fake OpenAI-compatible server, so the real
+// SDKs and the real catalog run end to end without network or API keys.
+import type { CompressionService, Services } from '@tokenflow/api'
+import { type Catalog, catalog as shippedCatalog } from '@tokenflow/catalog'
+import type { FakeProvider } from '@tokenflow/fake-provider'
+import { createGenerationService } from './create-generation-service'
+import { createModelService } from './create-model-service'
+import { createProviders, type ProviderRegistry } from './create-providers'
+import { createRoutingService } from './create-routing-service'
+import type { StreamHubOptions } from './stream-hub'
+import { noopObserver, type StreamObserver } from './stream-observer'
+
+export type FakeSetupOptions = {
+  timeoutMs?: number
+  streams?: StreamHubOptions
+  observer?: StreamObserver
+  compression?: CompressionService
+  catalog?: Catalog
+}
+
+const unused = (what: string) => () => Promise.reject(new Error(`${what} was not expected here`))
+
+/** Fails loudly if a stream compresses when the test said it must not. */
+export const noCompression: CompressionService = { compress: unused('compression') }
+
+export const providersOnFake = (fake: FakeProvider, timeoutMs = 5_000): ProviderRegistry =>
+  createProviders({
+    groq: { apiKey: 'fake-groq-key', baseURL: fake.url },
+    openrouter: { apiKey: 'fake-openrouter-key', baseURL: fake.url },
+    local: { enabled: true, baseURL: fake.url },
+    timeoutMs,
+  })
+
+/** Services whose classification and compression must not be reached (single category, off). */
+export const servicesOnFake = (fake: FakeProvider, options: FakeSetupOptions = {}): Services => {
+  const catalog = options.catalog ?? shippedCatalog
+  const providers = providersOnFake(fake, options.timeoutMs)
+  const compression = options.compression ?? noCompression
+  const classification = { classify: unused('classification') }
+  const observer = options.observer ?? noopObserver
+  return {
+    compression,
+    classification,
+    generation: createGenerationService({
+      catalog,
+      providers,
+      compression,
+      observer,
+      streams: options.streams,
+    }),
+    routing: createRoutingService({
+      catalog,
+      providers,
+      classification,
+      compression,
+      observer,
+      streams: options.streams,
+    }),
+    models: createModelService({ catalog, providers }),
+    health: { check: unused('health') },
+  }
+}
