@@ -15,11 +15,11 @@ export type ClassificationServiceOptions = {
 }
 
 export const describeCategories = (catalog: Catalog, categories: string[]) => {
-  const descriptions: Record<string, string> = {}
+  const descriptions: Record<string, string[]> = {}
   for (const id of categories) {
     const category = catalog.categories.find((c) => c.id === id)
     if (category) {
-      descriptions[id] = [category.description, ...category.examples].join('\n')
+      descriptions[id] = [category.description, ...category.examples]
     }
   }
   return descriptions

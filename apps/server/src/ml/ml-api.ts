@@ -25,7 +25,7 @@ export type ClassifyRequest = {
   prompt: string
   possible_categories?: string[]
   multi_label?: boolean
-  descriptions?: Record<string, string>
+  descriptions?: Record<string, string[]>
 }
 
 export type ClassifyResponse = {
