@@ -38,7 +38,13 @@ export function Composer({ fields, streaming, canClear, onSend, onStop, onClear 
   }
 
   return (
-    <form className="panel form composer" onSubmit={onSubmit} aria-label="Send a message">
+    // Our own checks name the field; native validation would point into the closed settings.
+    <form
+      className="panel form composer"
+      onSubmit={onSubmit}
+      aria-label="Send a message"
+      noValidate
+    >
       <div className="field">
         <label htmlFor={promptId}>Message</label>
         <textarea
@@ -52,7 +58,7 @@ export function Composer({ fields, streaming, canClear, onSend, onStop, onClear 
       </div>
       <div className="form-row">{fields}</div>
       <details className="settings">
-        <summary>Sampling and compression</summary>
+        <summary className="settings-summary">Sampling and compression</summary>
         <div className="form-row">
           <StreamSettingsFields value={settings} onChange={setSettings} />
         </div>

@@ -55,7 +55,7 @@ export function StreamSettingsFields({ value, onChange }: Props) {
           id={`${id}-top-p`}
           type="number"
           inputMode="decimal"
-          min={0.01}
+          min={0.05}
           max={1}
           step={0.05}
           value={value.topP}

@@ -1,0 +1,35 @@
+// Renders a component against the real appRouter, in process, with the services a test passes
+// (the same seam apps/server fills), so views are tested through real tRPC calls.
+
+import { render } from '@testing-library/react'
+import { appRouter, createContext, type Services } from '@tokenflow/api'
+import { unstable_localLink } from '@trpc/client'
+import { TRPCError } from '@trpc/server'
+import type { ReactNode } from 'react'
+import { trpc } from '../trpc'
+import { TrpcProvider } from '../trpc-provider'
+
+const notImplemented = (): never => {
+  throw new TRPCError({ code: 'NOT_IMPLEMENTED', message: 'not part of this test' })
+}
+
+const unusedServices: Services = {
+  compression: { compress: async () => notImplemented() },
+  classification: { classify: async () => notImplemented() },
+  generation: { stream: () => notImplemented() },
+  routing: { stream: () => notImplemented() },
+  models: { list: async () => ({ models: [] }), rankings: async () => ({ categories: [] }) },
+  health: { check: async () => notImplemented() },
+}
+
+export function renderWithServices(ui: ReactNode, services: Partial<Services>) {
+  const client = trpc.createClient({
+    links: [
+      unstable_localLink({
+        router: appRouter,
+        createContext: async () => createContext({ ...unusedServices, ...services }),
+      }),
+    ],
+  })
+  return render(<TrpcProvider client={client}>{ui}</TrpcProvider>)
+}
