@@ -1,0 +1,84 @@
+// The embedded default end to end: no API keys, the real ML service classifies and compresses,
+// and its local model writes the answer through the OpenAI-compatible /v1 endpoint.
+import { createCaller, createContext, type StreamEvent } from '@tokenflow/api'
+import { catalog } from '@tokenflow/catalog'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { type MlServiceHandle, startMlService } from '../../test/ml-service'
+import { createClassificationService } from '../classification/classification-service'
+import { createCompressionService } from '../compression/compression-service'
+import { createMlClient } from '../ml/ml-client'
+import { createModelService } from './create-model-service'
+import { createProviders } from './create-providers'
+import { createRoutingService } from './create-routing-service'
+
+let ml: MlServiceHandle
+beforeAll(async () => {
+  ml = await startMlService()
+})
+afterAll(() => ml?.stop())
+
+const unused = (): never => {
+  throw new Error('not used here')
+}
+
+it('classifies, compresses and streams from the local model', async () => {
+  const client = createMlClient({ baseUrl: ml.url, timeoutMs: 60_000 })
+  const providers = createProviders({
+    groq: {},
+    openrouter: {},
+    local: { enabled: true, baseURL: `${ml.url}/v1` },
+    timeoutMs: 60_000,
+  })
+  const compression = createCompressionService(client)
+  const classification = createClassificationService({ ml: client, catalog })
+  const routing = createRoutingService({ catalog, providers, classification, compression })
+  const models = createModelService({ catalog, providers })
+  const caller = createCaller(
+    createContext({
+      compression,
+      classification,
+      routing,
+      models,
+      generation: { stream: unused },
+      health: { check: unused },
+    }),
+  )
+
+  const listed = await caller.models.list()
+  expect(listed.models.filter((m) => m.available).map((m) => m.id)).toEqual([
+    'local/smollm2-135m-instruct',
+  ])
+
+  const prompt =
+    'Please explain, in plain words and in a friendly tone, what the water cycle is. ' +
+    'The water cycle describes how water evaporates from oceans, lakes and rivers, rises into ' +
+    'the atmosphere as vapour, cools and condenses into clouds, and falls back to the ground ' +
+    'as rain or snow, where it collects again in rivers, lakes, groundwater and the oceans.'
+  const events: StreamEvent[] = []
+  for await (const item of await caller.routing.stream({
+    prompt,
+    compress: { ratio: 0.5 },
+    maxTokens: 24,
+    temperature: 0,
+  })) {
+    events.push((item as unknown as [string, StreamEvent])[1])
+  }
+  const types = events.map((e) => e.type)
+  expect(types[0]).toBe('metadata')
+  expect(types.at(-1)).toBe('end')
+  const metadata = events[0] as Extract<StreamEvent, { type: 'metadata' }>
+  expect(metadata.model.id).toBe('local/smollm2-135m-instruct')
+  expect(metadata.category?.scores).toHaveLength(catalog.categories.length)
+  expect(catalog.categories.map((c) => c.id)).toContain(metadata.category?.id)
+  expect(metadata.category?.method).not.toBe('single-candidate')
+  expect(metadata.compression.applied).toBe(true)
+  expect(metadata.compression.compressedTokens).toBeLessThan(
+    metadata.compression.originalTokens ?? 0,
+  )
+  const text = events.map((e) => (e.type === 'text' ? e.delta : '')).join('')
+  expect(text.trim().length).toBeGreaterThan(0)
+  const end = events.at(-1) as Extract<StreamEvent, { type: 'end' }>
+  expect(end.usage.completionTokens).toBeGreaterThan(0)
+  expect(end.savedTokens).toBeGreaterThan(0)
+  expect(end.costUsd).toBe(0)
+}, 180_000)
