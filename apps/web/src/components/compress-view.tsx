@@ -10,8 +10,10 @@ import { ErrorNotice } from './error-notice'
 import { ModelSelect, useModelInfo } from './model-select'
 import { TextDropArea } from './text-drop-area'
 
-const METHODS: { id: CompressionMethod; label: string }[] = [
-  { id: 'llmlingua2', label: 'LLMLingua-2 (fast, token classifier)' },
+// '' leaves the choice to the ML service, which knows which methods it has loaded.
+const METHODS: { id: CompressionMethod | ''; label: string }[] = [
+  { id: '', label: 'Service default' },
+  { id: 'llmlingua2', label: 'LLMLingua-2 (token classifier)' },
   { id: 'llmlingua', label: 'LLMLingua (perplexity based)' },
 ]
 
@@ -23,7 +25,7 @@ export function CompressView() {
   const ids = { ratio: useId(), method: useId() }
   const [text, setText] = useState('')
   const [ratio, setRatio] = useState(0.5)
-  const [method, setMethod] = useState<CompressionMethod>('llmlingua2')
+  const [method, setMethod] = useState<CompressionMethod | ''>('')
   const [modelId, setModelId] = useState('')
   const [fieldError, setFieldError] = useState<string | null>(null)
   const compress = trpc.compression.compress.useMutation()
@@ -36,7 +38,7 @@ export function CompressView() {
       return
     }
     setFieldError(null)
-    compress.mutate({ text, ratio, method })
+    compress.mutate({ text, ratio, method: method || undefined })
   }
 
   return (
@@ -81,7 +83,7 @@ export function CompressView() {
             <select
               id={ids.method}
               value={method}
-              onChange={(event) => setMethod(event.target.value as CompressionMethod)}
+              onChange={(event) => setMethod(event.target.value as CompressionMethod | '')}
             >
               {METHODS.map((m) => (
                 <option key={m.id} value={m.id}>
