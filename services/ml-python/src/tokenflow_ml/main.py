@@ -1,0 +1,90 @@
+"""Builds the FastAPI app: settings, model registry in the lifespan, middleware, routes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from tokenflow_ml import __version__
+from tokenflow_ml.batcher import MicroBatcher
+from tokenflow_ml.classification import ClassifyJob
+from tokenflow_ml.config import Settings, get_settings
+from tokenflow_ml.deps import Services
+from tokenflow_ml.errors import install_error_handlers
+from tokenflow_ml.limiter import CapabilityLimiter
+from tokenflow_ml.logging_json import configure_logging
+from tokenflow_ml.metrics import Metrics
+from tokenflow_ml.middleware import RequestContextMiddleware
+from tokenflow_ml.registry import ModelRegistry
+from tokenflow_ml.routes import chat, classify, compress, ops
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    settings.apply_environment()
+    configure_logging(settings.log_level)
+    metrics = Metrics()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.torch_threads:
+            import torch
+
+            torch.set_num_threads(settings.torch_threads)
+        from tokenflow_ml.loaders import build_registry
+
+        registry = build_registry(settings)
+        services = _services(settings, registry, metrics)
+        app.state.services = services
+        if settings.eager_load:
+            await asyncio.to_thread(registry.load_all)
+        yield
+
+    app = FastAPI(
+        title="TokenFlow ML service",
+        version=__version__,
+        description="Prompt compression (LLMLingua), prompt classification and an "
+        "OpenAI-compatible local chat model. Token counts use tiktoken cl100k_base.",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware, settings=settings, metrics=metrics)
+    app.include_router(ops.router)
+    app.include_router(compress.router)
+    app.include_router(classify.router)
+    app.include_router(chat.router)
+    return app
+
+
+def _services(settings: Settings, registry: ModelRegistry, metrics: Metrics) -> Services:
+    def classify_batch(jobs: list[ClassifyJob]) -> list[list[float]]:
+        backend = registry.get("classification", settings.classifier_backend)
+        result: list[list[float]] = backend.classify_batch(jobs)
+        return result
+
+    limiters = {
+        "compression": CapabilityLimiter(
+            "compression", settings.max_concurrency_compression, settings.queue_timeout_s
+        ),
+        "classification": CapabilityLimiter(
+            "classification", settings.max_concurrency_classification, settings.queue_timeout_s
+        ),
+        "generation": CapabilityLimiter(
+            "generation", settings.max_concurrency_generation, settings.queue_timeout_s
+        ),
+    }
+    batcher: MicroBatcher[ClassifyJob, list[float]] = MicroBatcher(
+        classify_batch,
+        settings.classify_batch_window_ms,
+        settings.classify_max_batch_size,
+        enabled=settings.classify_batching,
+    )
+    return Services(settings, registry, metrics, limiters, batcher)
+
+
+def app_factory() -> FastAPI:
+    """Entry point for `uvicorn --factory tokenflow_ml.main:app_factory`."""
+    return create_app()

@@ -1,0 +1,55 @@
+"""POST /classify: route a prompt to one (or several) of the given categories."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from fastapi import APIRouter, Depends, HTTPException
+
+from tokenflow_ml.classification import ClassifyJob
+from tokenflow_ml.deps import Services, get_services
+from tokenflow_ml.schemas import CategoryScore, ClassifyRequest, ClassifyResponse, ErrorResponse
+
+router = APIRouter(tags=["classification"])
+log = logging.getLogger("tokenflow_ml.classify")
+
+ERRORS: dict[int | str, dict[str, object]] = {
+    413: {"model": ErrorResponse, "description": "Prompt longer than ML_MAX_TEXT_CHARS"},
+    503: {"model": ErrorResponse, "description": "Model unavailable or saturated"},
+}
+
+
+@router.post(
+    "/classify", response_model=ClassifyResponse, responses=ERRORS, operation_id="classify"
+)
+async def classify(body: ClassifyRequest, services: Services = Depends(get_services)) -> ClassifyResponse:
+    settings = services.settings
+    if len(body.prompt) > settings.max_text_chars:
+        raise HTTPException(
+            413, f"prompt: {len(body.prompt)} characters exceed ML_MAX_TEXT_CHARS={settings.max_text_chars}"
+        )
+    method = settings.classifier_backend
+    backend = services.registry.get("classification", method)
+    descriptions = {
+        c: texts for c, texts in (body.descriptions or {}).items() if c in body.possible_categories
+    }
+    job = ClassifyJob(body.prompt, list(body.possible_categories), body.multi_label, descriptions)
+    if settings.log_prompts:
+        log.info("classify input", extra={"prompt": body.prompt})
+    started = time.perf_counter()
+    async with services.admitted("classification", backend.model_name):
+        scores = await services.batcher.submit(job)
+    ranked = sorted(
+        (CategoryScore(category=c, score=round(s, 6)) for c, s in zip(job.categories, scores, strict=True)),
+        key=lambda cs: cs.score,
+        reverse=True,
+    )
+    return ClassifyResponse(
+        top_category=ranked[0].category,
+        confidence_score=ranked[0].score,
+        all_categories=ranked,
+        model=backend.model_name,
+        method=backend.method,
+        latency_ms=round((time.perf_counter() - started) * 1000, 2),
+    )
