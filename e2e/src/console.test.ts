@@ -118,8 +118,10 @@ describe('TokenFlow console', () => {
 
   it('auto-routes a prompt and shows the answer arriving in several steps', async () => {
     await open('chat')
-    await page.getByLabel('Message').fill('How does token streaming work? Show a short example.')
-    await page.getByLabel('Message').press('Control+Enter')
+    await page
+      .getByRole('textbox', { name: 'Message' })
+      .fill('How does token streaming work? Show a short example.')
+    await page.getByRole('textbox', { name: 'Message' }).press('Control+Enter')
 
     const answer = answers().last()
     await answer.waitFor()
@@ -140,7 +142,7 @@ describe('TokenFlow console', () => {
   })
 
   it('stops a streaming answer and keeps the text so far', async () => {
-    await page.getByLabel('Message').fill('Tell me again, in more detail.')
+    await page.getByRole('textbox', { name: 'Message' }).fill('Tell me again, in more detail.')
     await page.getByRole('button', { name: 'Send' }).click()
 
     const answer = answers().last()
@@ -163,7 +165,7 @@ describe('TokenFlow console', () => {
     const model = page.getByLabel('Model', { exact: true })
     await expect.poll(() => model.inputValue()).not.toBe('')
     await model.selectOption({ label: 'Llama 3.1 8B Instant (Groq)' })
-    await page.getByLabel('Message').fill('Say hello.')
+    await page.getByRole('textbox', { name: 'Message' }).fill('Say hello.')
     await page.getByRole('button', { name: 'Send' }).click()
     const answer = answers().last()
     await expect.poll(() => answer.getAttribute('data-status'), { timeout: 30_000 }).toBe('done')
