@@ -17,10 +17,14 @@ if (!existsSync(spec)) {
 const dir = mkdtempSync(join(tmpdir(), 'ml-api-'))
 try {
   const fresh = join(dir, 'ml-api.gen.ts')
-  execFileSync('pnpm', ['exec', 'openapi-typescript', spec, '-o', fresh], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  })
+  execFileSync(
+    'pnpm',
+    ['exec', 'openapi-typescript', spec, '--default-non-nullable=false', '-o', fresh],
+    {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  )
   const current = existsSync(committed) ? readFileSync(committed, 'utf8') : ''
   if (readFileSync(fresh, 'utf8') !== current) {
     console.error(

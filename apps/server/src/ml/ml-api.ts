@@ -1,38 +1,10 @@
-// Wire types of the ML service endpoints the gateway calls, snake_case as the service speaks.
-// INTERIM: replaced by aliases into ml-api.gen.ts once services/ml-python/openapi.json lands.
-export type CompressRequest = {
-  text: string
-  ratio?: number
-  target_tokens?: number
-  method?: 'llmlingua2' | 'llmlingua'
-  force_tokens?: string[]
-  preserve?: string[]
-}
+// Wire types of the ML service endpoints the gateway calls, taken from the client generated out of
+// services/ml-python/openapi.json (`pnpm gen:ml`), so a contract change breaks the build here.
+import type { components } from './ml-api.gen'
 
-export type CompressResponse = {
-  original_text: string
-  compressed_text: string
-  original_tokens: number
-  compressed_tokens: number
-  compression_ratio: number
-  method: string
-  model: string
-  latency_ms: number
-  segments: { text: string; kept: boolean }[]
-}
+type Schemas = components['schemas']
 
-export type ClassifyRequest = {
-  prompt: string
-  possible_categories?: string[]
-  multi_label?: boolean
-  descriptions?: Record<string, string[]>
-}
-
-export type ClassifyResponse = {
-  top_category: string
-  confidence_score: number
-  all_categories: { category: string; score: number }[]
-  model: string
-  method: string
-  latency_ms: number
-}
+export type CompressRequest = Schemas['CompressRequest']
+export type CompressResponse = Schemas['CompressResponse']
+export type ClassifyRequest = Schemas['ClassifyRequest']
+export type ClassifyResponse = Schemas['ClassifyResponse']
