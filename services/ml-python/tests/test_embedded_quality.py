@@ -1,0 +1,56 @@
+"""The offline default with the real shipped models: routing accuracy and compression fidelity."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import FIXTURES
+
+
+def test_routing_accuracy_with_catalog(embedded_client: TestClient, catalog: dict[str, list[str]]) -> None:
+    rows = [json.loads(line) for line in (FIXTURES / "routing-dev.jsonl").read_text().splitlines()]
+    ids = list(catalog)
+    confusion: Counter[tuple[str, str]] = Counter()
+    for row in rows:
+        res = embedded_client.post(
+            "/classify",
+            json={"prompt": row["prompt"], "possible_categories": ids, "descriptions": catalog},
+        )
+        assert res.status_code == 200
+        body = res.json()
+        assert body["method"] == "embedding" and body["model"] == "all-MiniLM-L6-v2"
+        assert abs(sum(c["score"] for c in body["all_categories"]) - 1) < 1e-3
+        confusion[(row["category"], body["top_category"])] += 1
+    correct = sum(n for (truth, pred), n in confusion.items() if truth == pred)
+    accuracy = correct / len(rows)
+    header = "truth / predicted"
+    print(f"\nrouting accuracy {accuracy:.2%}\n{header:>18} " + " ".join(f"{c[:8]:>8}" for c in ids))
+    for truth in ids:
+        print(f"{truth:>18} " + " ".join(f"{confusion[(truth, p)]:>8}" for p in ids))
+    assert accuracy >= 0.85
+
+
+def test_compression_keeps_key_facts_at_half(embedded_client: TestClient) -> None:
+    kept_total = facts_total = 0
+    for txt in sorted((FIXTURES / "compression").glob("*.txt")):
+        facts = json.loads(txt.with_suffix(".json").read_text())["key_facts"]
+        text = txt.read_text()
+        res = embedded_client.post("/compress", json={"text": text, "ratio": 0.5})
+        assert res.status_code == 200, res.text
+        body = res.json()
+        kept = [f for f in facts if f in body["compressed_text"]]
+        kept_total += len(kept)
+        facts_total += len(facts)
+        print(
+            f"\n{txt.stem}: ratio {body['compression_ratio']:.3f}, facts {len(kept)}/{len(facts)}, "
+            f"{body['latency_ms']:.0f} ms, missing {sorted(set(facts) - set(kept))}"
+        )
+        assert body["method"] == "llmlingua" and body["model"] == "SmolLM2-135M-Instruct.Q4_1"
+        assert abs(body["compression_ratio"] - 0.5) <= 0.1
+        assert body["original_tokens"] > body["compressed_tokens"]
+        assert "".join(s["text"] for s in body["segments"]) == text
+    print(f"pooled key facts kept: {kept_total}/{facts_total} = {kept_total / facts_total:.1%}")
+    assert kept_total / facts_total >= 0.9
