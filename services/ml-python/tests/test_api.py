@@ -45,7 +45,12 @@ def test_compress_preserves_code_json_and_force_tokens(embedded_client: TestClie
     text = f"{prose}\n{code}\nThe config was {blob} and the magic word is ZEPHYRINE.\n{prose}"
     res = embedded_client.post(
         "/compress",
-        json={"text": text, "ratio": 0.5, "force_tokens": ["ZEPHYRINE"], "preserve": ["code", "json"]},
+        json={
+            "text": text,
+            "ratio": 0.5,
+            "force_tokens": ["ZEPHYRINE"],
+            "preserve": ["code", "json"],
+        },
     )
     body = res.json()
     assert res.status_code == 200
@@ -60,12 +65,17 @@ def test_compress_preserves_code_json_and_force_tokens(embedded_client: TestClie
 def test_classify_label_fallback_and_multi_label(embedded_client: TestClient) -> None:
     cats = ["function-calling", "multilingual", "nsfw"]
     res = embedded_client.post(
-        "/classify", json={"prompt": "¿Dónde está la estación de tren?", "possible_categories": cats}
+        "/classify",
+        json={"prompt": "¿Dónde está la estación de tren?", "possible_categories": cats},
     ).json()
     assert res["top_category"] == "multilingual"
     multi = embedded_client.post(
         "/classify",
-        json={"prompt": "Call the weather API for Paris", "possible_categories": cats, "multi_label": True},
+        json={
+            "prompt": "Call the weather API for Paris",
+            "possible_categories": cats,
+            "multi_label": True,
+        },
     ).json()
     assert all(0 <= c["score"] <= 1 for c in multi["all_categories"])
     scores = [c["score"] for c in multi["all_categories"]]
@@ -167,7 +177,8 @@ def test_unloaded_method_oversize_and_malformed_bodies(embedded_client: TestClie
     assert res.status_code == 400
     assert set(res.json()["error"]) >= {"message", "type", "code"}
     res = embedded_client.post(
-        "/v1/chat/completions", json={"model": "gpt-9", "messages": [{"role": "user", "content": "x"}]}
+        "/v1/chat/completions",
+        json={"model": "gpt-9", "messages": [{"role": "user", "content": "x"}]},
     )
     assert res.status_code == 404 and res.json()["error"]["type"] == "not_found_error"
     assert embedded_client.get("/health").status_code == 200

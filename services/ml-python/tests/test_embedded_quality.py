@@ -10,7 +10,9 @@ from fastapi.testclient import TestClient
 from tests.conftest import FIXTURES
 
 
-def test_routing_accuracy_with_catalog(embedded_client: TestClient, catalog: dict[str, list[str]]) -> None:
+def test_routing_accuracy_with_catalog(
+    embedded_client: TestClient, catalog: dict[str, list[str]]
+) -> None:
     rows = [json.loads(line) for line in (FIXTURES / "routing-dev.jsonl").read_text().splitlines()]
     ids = list(catalog)
     confusion: Counter[tuple[str, str]] = Counter()
@@ -27,7 +29,9 @@ def test_routing_accuracy_with_catalog(embedded_client: TestClient, catalog: dic
     correct = sum(n for (truth, pred), n in confusion.items() if truth == pred)
     accuracy = correct / len(rows)
     header = "truth / predicted"
-    print(f"\nrouting accuracy {accuracy:.2%}\n{header:>18} " + " ".join(f"{c[:8]:>8}" for c in ids))
+    print(
+        f"\nrouting accuracy {accuracy:.2%}\n{header:>18} " + " ".join(f"{c[:8]:>8}" for c in ids)
+    )
     for truth in ids:
         print(f"{truth:>18} " + " ".join(f"{confusion[(truth, p)]:>8}" for p in ids))
     assert accuracy >= 0.85

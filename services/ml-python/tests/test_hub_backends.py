@@ -65,7 +65,11 @@ def test_nli_zero_shot_scores(tiny_nli_dir: Path) -> None:
         assert scores == sorted(scores, reverse=True)
         multi = client.post(
             "/classify",
-            json={"prompt": "please review the code", "possible_categories": cats, "multi_label": True},
+            json={
+                "prompt": "please review the code",
+                "possible_categories": cats,
+                "multi_label": True,
+            },
         ).json()
         assert all(0.0 <= c["score"] <= 1.0 for c in multi["all_categories"])
         assert {c["category"] for c in multi["all_categories"]} == set(cats)

@@ -46,7 +46,7 @@ def load_causal_lm(ref: str, gguf_file: str | None, device: str) -> CausalLM:
         kwargs: dict[str, Any] = {"gguf_file": gguf_file} if gguf_file else {}
         tokenizer = AutoTokenizer.from_pretrained(path, **kwargs)
         model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32, **kwargs)
-        model.to(device)
+        model.to(device)  # type: ignore[arg-type]
         model.eval()
         name = Path(gguf_file).stem if gguf_file else Path(path).name
         lm = CausalLM(name=name, model=model, tokenizer=tokenizer, device=device)

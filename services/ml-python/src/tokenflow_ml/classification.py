@@ -100,12 +100,15 @@ class EmbeddingClassifier:
     def _encode(self, texts: list[str]) -> np.ndarray:
         self.forward_passes += 1
         return np.asarray(
-            self.model.encode(texts, normalize_embeddings=True, convert_to_numpy=True, batch_size=64)
+            self.model.encode(
+                texts, normalize_embeddings=True, convert_to_numpy=True, batch_size=64
+            )
         )
 
     def classify_batch(self, jobs: list[ClassifyJob]) -> list[list[float]]:
         texts_per_job = [
-            {c: (job.descriptions.get(c) or [label_text(c)]) for c in job.categories} for job in jobs
+            {c: (job.descriptions.get(c) or [label_text(c)]) for c in job.categories}
+            for job in jobs
         ]
         missing: list[str] = []
         for per_cat in texts_per_job:
@@ -117,7 +120,9 @@ class EmbeddingClassifier:
         for text, vec in zip(missing, vectors[len(prompts) :], strict=True):
             self.cache.put(text, vec)
         results: list[list[float]] = []
-        for job, per_cat, prompt_vec in zip(jobs, texts_per_job, vectors[: len(prompts)], strict=True):
+        for job, per_cat, prompt_vec in zip(
+            jobs, texts_per_job, vectors[: len(prompts)], strict=True
+        ):
             sims = []
             for category in job.categories:
                 desc = np.stack([self._cached(t) for t in per_cat[category]])
@@ -157,7 +162,9 @@ class NLIClassifier:
         for job in jobs:
             labels = [label_text(c) for c in job.categories]
             with self._lock:
-                out = self.pipeline(job.prompt, candidate_labels=labels, multi_label=job.multi_label)
+                out = self.pipeline(
+                    job.prompt, candidate_labels=labels, multi_label=job.multi_label
+                )
             by_label = dict(zip(out["labels"], out["scores"], strict=True))
             results.append([float(by_label[label]) for label in labels])
         return results

@@ -171,7 +171,9 @@ def compress_text(
             if got > budget * OVERSHOOT and got - budget >= 10:
                 # llmlingua under-compresses at very low per-segment rates: compress its output
                 # again (protected spans are still there verbatim) towards the same budget.
-                spans, protected = fit_spans(compressed, find_spans(compressed, preserve, force_tokens), budget)
+                spans, protected = fit_spans(
+                    compressed, find_spans(compressed, preserve, force_tokens), budget
+                )
                 free = got - protected
                 if free > 0 and budget > protected:
                     inner = min(1.0, max(MIN_INNER_RATE, (budget - protected) / free))

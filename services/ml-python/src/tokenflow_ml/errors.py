@@ -99,12 +99,15 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(CapabilityUnavailable)
     async def on_unavailable(request: Request, exc: CapabilityUnavailable) -> JSONResponse:
         return error_response(
-            request.url.path, 503, f"{exc.capability} unavailable: {exc.reason}", "model_unavailable"
+            request.url.path,
+            503,
+            f"{exc.capability} unavailable: {exc.reason}",
+            "model_unavailable",
         )
 
     @app.exception_handler(Saturated)
     async def on_saturated(request: Request, exc: Saturated) -> JSONResponse:
-        request.app.state.metrics.rejections.labels(capability=exc.capability).inc()
+        request.app.state.services.metrics.rejections.labels(capability=exc.capability).inc()
         retry = str(max(1, math.ceil(exc.retry_after_s)))
         return error_response(
             request.url.path, 503, str(exc), "overloaded", headers={"Retry-After": retry}

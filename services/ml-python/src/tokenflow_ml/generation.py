@@ -9,12 +9,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import torch
 from transformers import StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer
 
 from tokenflow_ml.causal_lm import CausalLM
+
+FinishReason = Literal["stop", "length"]
 
 
 class CancelFlag(StoppingCriteria):  # type: ignore[misc]
@@ -42,7 +44,7 @@ class GenerationRun:
     cancel: threading.Event = field(default_factory=threading.Event)
     done: threading.Event = field(default_factory=threading.Event)
     completion_tokens: int = 0
-    finish_reason: str = "stop"
+    finish_reason: FinishReason = "stop"
     error: BaseException | None = None
 
 
@@ -59,7 +61,9 @@ class ChatGenerator:
             messages, add_generation_prompt=True, return_tensors="pt", return_dict=True
         )
 
-    def stream(self, messages: list[dict[str, str]], params: GenerationParams) -> tuple[GenerationRun, Iterator[str]]:
+    def stream(
+        self, messages: list[dict[str, str]], params: GenerationParams
+    ) -> tuple[GenerationRun, Iterator[str]]:
         """Start generation in a worker thread; yields decoded text pieces as they come."""
         inputs = self.render(messages)
         input_ids = inputs["input_ids"].to(self.lm.device)

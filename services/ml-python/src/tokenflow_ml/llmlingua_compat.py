@@ -22,7 +22,9 @@ class CausalPromptCompressor(PromptCompressor):  # type: ignore[misc]
         self._lm = lm
         super().__init__(model_name=lm.name, device_map=lm.device, use_llmlingua2=False)
 
-    def load_model(self, model_name: str, device_map: str = "cpu", model_config: Any = None) -> None:
+    def load_model(
+        self, model_name: str, device_map: str = "cpu", model_config: Any = None
+    ) -> None:
         self.tokenizer = self._lm.tokenizer
         self.model = self._lm.model
         self.device = self._lm.device

@@ -31,7 +31,9 @@ def _warm_classifier(backend: Any) -> None:
 
 
 def _warm_generator(backend: ChatGenerator) -> None:
-    run, pieces = backend.stream([{"role": "user", "content": "Hi"}], GenerationParams(max_tokens=2))
+    _run, pieces = backend.stream(
+        [{"role": "user", "content": "Hi"}], GenerationParams(max_tokens=2)
+    )
     for _ in pieces:
         pass
 
@@ -53,7 +55,9 @@ def build_registry(settings: Settings) -> ModelRegistry:
 
                 name = _short_name(gguf or ref)
                 registry.add(
-                    Capability("compression", method, name, device, load_llmlingua, _warm_compression)
+                    Capability(
+                        "compression", method, name, device, load_llmlingua, _warm_compression
+                    )
                 )
             else:
                 ref = settings.llmlingua2_model
@@ -68,9 +72,13 @@ def build_registry(settings: Settings) -> ModelRegistry:
 
                 registry.add(
                     Capability(
-                        "compression", method, _short_name(ref), device, load_llmlingua2,
+                        "compression",
+                        method,
+                        _short_name(ref),
+                        device,
+                        load_llmlingua2,
                         _warm_compression,
-                    )  # fmt: skip
+                    )
                 )
 
     if settings.enable_classification:
@@ -91,9 +99,13 @@ def build_registry(settings: Settings) -> ModelRegistry:
 
             registry.add(
                 Capability(
-                    "classification", "embedding", _embedding_name(ref), device, load_embedding,
+                    "classification",
+                    "embedding",
+                    _embedding_name(ref),
+                    device,
+                    load_embedding,
                     _warm_classifier,
-                )  # fmt: skip
+                )
             )
         else:
             ref = settings.nli_model
@@ -120,9 +132,13 @@ def build_registry(settings: Settings) -> ModelRegistry:
 
         registry.add(
             Capability(
-                "generation", "local", _short_name(gguf or ref), device, load_generator,
+                "generation",
+                "local",
+                _short_name(gguf or ref),
+                device,
+                load_generator,
                 _warm_generator,
-            )  # fmt: skip
+            )
         )
     return registry
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -56,7 +57,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(compress.router)
     app.include_router(classify.router)
     app.include_router(chat.router)
+    _document_stream_chunks(app)
     return app
+
+
+def _document_stream_chunks(app: FastAPI) -> None:
+    """SSE chunks are not a response_model; add their schema so the TS client can type them."""
+    from fastapi.openapi.utils import get_openapi
+
+    from tokenflow_ml.schemas import ChatCompletionChunk
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title, version=app.version, description=app.description, routes=app.routes
+            )
+            chunk = ChatCompletionChunk.model_json_schema(
+                ref_template="#/components/schemas/{model}"
+            )
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            components.update(chunk.pop("$defs", {}))
+            components["ChatCompletionChunk"] = chunk
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _services(settings: Settings, registry: ModelRegistry, metrics: Metrics) -> Services:

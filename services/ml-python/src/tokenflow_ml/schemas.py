@@ -26,7 +26,9 @@ class CompressRequest(BaseModel):
         None, description="Compression method; the configured default when omitted."
     )
     force_tokens: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
-        default_factory=list, max_length=100, description="Strings kept verbatim wherever they occur."
+        default_factory=list,
+        max_length=100,
+        description="Strings kept verbatim wherever they occur.",
     )
     preserve: list[PreserveKind] | None = Field(
         None,

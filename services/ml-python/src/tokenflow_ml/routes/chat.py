@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import StreamingResponse
 
 from tokenflow_ml.deps import Services, get_services
-from tokenflow_ml.generation import ChatGenerator, GenerationParams, GenerationRun
+from tokenflow_ml.generation import ChatGenerator, FinishReason, GenerationParams, GenerationRun
 from tokenflow_ml.schemas import (
     ChatCompletion,
     ChatCompletionChoice,
@@ -47,7 +47,11 @@ ERRORS: dict[int | str, dict[str, object]] = {
 @router.get("/models", response_model=ModelList, operation_id="listModels")
 async def list_models(services: Services = Depends(get_services)) -> ModelList:
     s = services.settings
-    return ModelList(data=[ModelCard(id=s.generation_model_id, created=STARTED_AT)] if s.enable_generation else [])
+    return ModelList(
+        data=[ModelCard(id=s.generation_model_id, created=STARTED_AT)]
+        if s.enable_generation
+        else []
+    )
 
 
 def _text(content: object) -> str:
@@ -91,7 +95,11 @@ class StopMatcher:
         **ERRORS,
         200: {
             "description": "A chat completion, or an SSE stream of ChatCompletionChunk when stream=true",
-            "content": {"text/event-stream": {"schema": {"$ref": "#/components/schemas/ChatCompletionChunk"}}},
+            "content": {
+                "text/event-stream": {
+                    "schema": {"$ref": "#/components/schemas/ChatCompletionChunk"}
+                }
+            },
         },
     },
     operation_id="createChatCompletion",
@@ -105,14 +113,26 @@ async def chat_completions(
     if body.model not in known:
         raise HTTPException(404, f"model: {body.model!r} not found; available: {sorted(known)}")
     generator: ChatGenerator = services.registry.get("generation", "local")
-    messages = [{"role": m.role if m.role != "developer" else "system", "content": _text(m.content)} for m in body.messages]
+    messages = [
+        {"role": m.role if m.role != "developer" else "system", "content": _text(m.content)}
+        for m in body.messages
+    ]
     total_chars = sum(len(m["content"]) for m in messages)
     if total_chars > s.max_text_chars:
-        raise HTTPException(413, f"messages: {total_chars} characters exceed ML_MAX_TEXT_CHARS={s.max_text_chars}")
-    max_tokens = min(body.max_completion_tokens or body.max_tokens or s.generation_max_tokens, s.generation_max_tokens)
+        raise HTTPException(
+            413, f"messages: {total_chars} characters exceed ML_MAX_TEXT_CHARS={s.max_text_chars}"
+        )
+    max_tokens = min(
+        body.max_completion_tokens or body.max_tokens or s.generation_max_tokens,
+        s.generation_max_tokens,
+    )
     stops = [body.stop] if isinstance(body.stop, str) else list(body.stop or [])
     params = GenerationParams(
-        max_tokens=max_tokens, temperature=body.temperature, top_p=body.top_p, seed=body.seed, stop=stops
+        max_tokens=max_tokens,
+        temperature=body.temperature,
+        top_p=body.top_p,
+        seed=body.seed,
+        stop=stops,
     )
     if s.log_prompts:
         log.info("chat input", extra={"messages": messages})
@@ -135,12 +155,16 @@ async def chat_completions(
             await stack.aclose()
         if run.error is not None:
             raise run.error
-        finish = "stop" if matcher.stopped else run.finish_reason
+        finish: FinishReason = "stop" if matcher.stopped else run.finish_reason
         return ChatCompletion(
             id=completion_id,
             created=created,
             model=body.model,
-            choices=[ChatCompletionChoice(index=0, message=ChatCompletionMessage(content=text), finish_reason=finish)],  # type: ignore[arg-type]
+            choices=[
+                ChatCompletionChoice(
+                    index=0, message=ChatCompletionMessage(content=text), finish_reason=finish
+                )
+            ],  # type: ignore[arg-type]
             usage=CompletionUsage(
                 prompt_tokens=run.prompt_tokens,
                 completion_tokens=run.completion_tokens,
@@ -150,7 +174,9 @@ async def chat_completions(
 
     include_usage = bool(body.stream_options and body.stream_options.include_usage)
     return StreamingResponse(
-        _sse(run, pieces, matcher, stack, request, completion_id, created, body.model, include_usage),
+        _sse(
+            run, pieces, matcher, stack, request, completion_id, created, body.model, include_usage
+        ),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
@@ -183,12 +209,19 @@ async def _sse(
     model: str,
     include_usage: bool,
 ) -> AsyncIterator[str]:
-    def chunk(delta: ChatCompletionChunkDelta, finish: str | None = None, usage: CompletionUsage | None = None, choices: bool = True) -> ChatCompletionChunk:
+    def chunk(
+        delta: ChatCompletionChunkDelta,
+        finish: FinishReason | None = None,
+        usage: CompletionUsage | None = None,
+        choices: bool = True,
+    ) -> ChatCompletionChunk:
         return ChatCompletionChunk(
             id=completion_id,
             created=created,
             model=model,
-            choices=[ChatCompletionChunkChoice(index=0, delta=delta, finish_reason=finish)] if choices else [],  # type: ignore[arg-type]
+            choices=[ChatCompletionChunkChoice(index=0, delta=delta, finish_reason=finish)]
+            if choices
+            else [],  # type: ignore[arg-type]
             usage=usage,
         )
 
@@ -213,7 +246,13 @@ async def _sse(
             yield _event(chunk(ChatCompletionChunkDelta(content=rest)))
         await asyncio.to_thread(run.done.wait, 300)
         if run.error is not None:
-            err = {"error": {"message": str(run.error), "type": "server_error", "code": "generation_failed"}}
+            err = {
+                "error": {
+                    "message": str(run.error),
+                    "type": "server_error",
+                    "code": "generation_failed",
+                }
+            }
             yield f"data: {json.dumps(err)}\n\n"
             return
         usage = CompletionUsage(
@@ -221,7 +260,7 @@ async def _sse(
             completion_tokens=run.completion_tokens,
             total_tokens=run.prompt_tokens + run.completion_tokens,
         )
-        finish = "stop" if matcher.stopped else run.finish_reason
+        finish: FinishReason = "stop" if matcher.stopped else run.finish_reason
         if include_usage:
             yield _event(chunk(ChatCompletionChunkDelta(), finish))
             yield _event(chunk(ChatCompletionChunkDelta(), usage=usage, choices=False))

@@ -23,11 +23,14 @@ ERRORS: dict[int | str, dict[str, object]] = {
 @router.post(
     "/classify", response_model=ClassifyResponse, responses=ERRORS, operation_id="classify"
 )
-async def classify(body: ClassifyRequest, services: Services = Depends(get_services)) -> ClassifyResponse:
+async def classify(
+    body: ClassifyRequest, services: Services = Depends(get_services)
+) -> ClassifyResponse:
     settings = services.settings
     if len(body.prompt) > settings.max_text_chars:
         raise HTTPException(
-            413, f"prompt: {len(body.prompt)} characters exceed ML_MAX_TEXT_CHARS={settings.max_text_chars}"
+            413,
+            f"prompt: {len(body.prompt)} characters exceed ML_MAX_TEXT_CHARS={settings.max_text_chars}",
         )
     method = settings.classifier_backend
     backend = services.registry.get("classification", method)
@@ -41,7 +44,10 @@ async def classify(body: ClassifyRequest, services: Services = Depends(get_servi
     async with services.admitted("classification", backend.model_name):
         scores = await services.batcher.submit(job)
     ranked = sorted(
-        (CategoryScore(category=c, score=round(s, 6)) for c, s in zip(job.categories, scores, strict=True)),
+        (
+            CategoryScore(category=c, score=round(s, 6))
+            for c, s in zip(job.categories, scores, strict=True)
+        ),
         key=lambda cs: cs.score,
         reverse=True,
     )

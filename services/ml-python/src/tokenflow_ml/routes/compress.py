@@ -24,18 +24,23 @@ ERRORS: dict[int | str, dict[str, object]] = {
 @router.post(
     "/compress", response_model=CompressResponse, responses=ERRORS, operation_id="compress"
 )
-async def compress(body: CompressRequest, services: Services = Depends(get_services)) -> CompressResponse:
+async def compress(
+    body: CompressRequest, services: Services = Depends(get_services)
+) -> CompressResponse:
     settings = services.settings
     if len(body.text) > settings.max_text_chars:
         raise HTTPException(
-            413, f"text: {len(body.text)} characters exceed ML_MAX_TEXT_CHARS={settings.max_text_chars}"
+            413,
+            f"text: {len(body.text)} characters exceed ML_MAX_TEXT_CHARS={settings.max_text_chars}",
         )
     method = body.method or settings.compression_default_method
     available = services.registry.methods("compression")
     if method not in available:
         raise UnknownMethod("method", method, available)
     backend = services.registry.get("compression", method)
-    preserve = list(settings.compression_default_preserve if body.preserve is None else body.preserve)
+    preserve = list(
+        settings.compression_default_preserve if body.preserve is None else body.preserve
+    )
     if settings.log_prompts:
         log.info("compress input", extra={"text": body.text})
     result = await services.run(
