@@ -58,7 +58,7 @@ afterAll(async () => {
 describe('TokenFlow console', () => {
   it('shows the system as ready', async () => {
     await open('chat')
-    const status = page.locator('details.status')
+    const status = page.locator('div.status')
     await expect.poll(() => status.getAttribute('data-level'), { timeout: 15_000 }).toBe('ok')
   })
 
@@ -157,6 +157,8 @@ describe('TokenFlow console', () => {
     await page.waitForTimeout(1_000)
     expect(((await answer.locator('.markdown').textContent()) ?? '').length).toBe(kept)
     expect(await page.getByRole('button', { name: 'Send' }).isVisible()).toBe(true)
+    // The Stop click must not also submit the emptied message box.
+    expect(await page.getByText('Write a message first.').count()).toBe(0)
     await shoot('chat-stopped')
   })
 
@@ -194,14 +196,11 @@ describe('TokenFlow console', () => {
     await alert.waitFor({ timeout: 30_000 })
     expect(await alert.textContent()).toMatch(/ML service is not reachable/)
 
-    const status = page.locator('details.status')
+    const status = page.locator('div.status')
     await expect.poll(() => status.getAttribute('data-level'), { timeout: 20_000 }).toBe('down')
-    await page
-      .getByRole('group')
-      .filter({ has: page.locator('summary') })
-      .first()
-      .click()
-    await status.locator('summary').click()
+    await page.getByRole('button', { name: /System status/ }).click()
+    await page.getByText('Start the ML service').waitFor()
+    expect(await status.textContent()).toMatch(/Start the ML service/)
     await shoot('ml-down')
   })
 })

@@ -73,6 +73,8 @@ describe('ChatView', () => {
     expect(answer.dataset.status).toBe('stopped')
     expect(within(answer).getByText('world')).toBeTruthy()
     expect(screen.getByRole('button', { name: 'Send' })).toBeTruthy()
+    // The click on Stop must not turn into a submit of the (now empty) message box.
+    expect(screen.queryByText('Write a message first.')).toBeNull()
   })
 
   it('keeps the partial answer and says what failed when the stream errors', async () => {

@@ -56,37 +56,40 @@ export function Composer({ fields, streaming, canClear, onSend, onStop, onClear 
           onKeyDown={onKeyDown}
         />
       </div>
-      <div className="form-row">{fields}</div>
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="composer-bar">
+        {fields}
+        <div className="actions">
+          {/* Distinct keys: reusing one <button> would turn the Stop click into a submit. */}
+          {streaming ? (
+            <button key="stop" type="button" className="button button-danger" onClick={onStop}>
+              Stop
+            </button>
+          ) : (
+            <button key="send" type="submit" className="button button-primary">
+              Send
+            </button>
+          )}
+          <button
+            type="button"
+            className="button button-ghost"
+            onClick={onClear}
+            disabled={!canClear}
+          >
+            New conversation
+          </button>
+        </div>
+      </div>
       <details className="settings">
         <summary className="settings-summary">Sampling and compression</summary>
         <div className="form-row">
           <StreamSettingsFields value={settings} onChange={setSettings} />
         </div>
       </details>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
-      <div className="actions">
-        {streaming ? (
-          <button type="button" className="button button-danger" onClick={onStop}>
-            Stop
-          </button>
-        ) : (
-          <button type="submit" className="button button-primary">
-            Send
-          </button>
-        )}
-        <button
-          type="button"
-          className="button button-ghost"
-          onClick={onClear}
-          disabled={!canClear}
-        >
-          New conversation
-        </button>
-      </div>
     </form>
   )
 }

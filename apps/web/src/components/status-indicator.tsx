@@ -1,6 +1,7 @@
 // The header's health light from `system.health`; opening it lists each dependency and what to
 // configure when one is missing.
 
+import { useEffect, useId, useRef, useState } from 'react'
 import { formatMs } from '../lib/format'
 import { dependencyHint, healthLevel, healthSummary } from '../lib/health-level'
 import { trpc } from '../trpc'
@@ -15,13 +16,39 @@ export function StatusIndicator() {
   const unreachable = health.isError
   const level = healthLevel(health.data, unreachable)
   const summary = healthSummary(health.data, unreachable)
+  const panelId = useId()
+  const [open, setOpen] = useState(false)
+  const root = useRef<HTMLDivElement>(null)
+
+  // Escape or a click elsewhere closes the panel, as with any popover.
+  useEffect(() => {
+    if (!open) return
+    const onKey = (event: KeyboardEvent) => event.key === 'Escape' && setOpen(false)
+    const onPointer = (event: PointerEvent) => {
+      if (!root.current?.contains(event.target as Node)) setOpen(false)
+    }
+    document.addEventListener('keydown', onKey)
+    document.addEventListener('pointerdown', onPointer)
+    return () => {
+      document.removeEventListener('keydown', onKey)
+      document.removeEventListener('pointerdown', onPointer)
+    }
+  }, [open])
+
   return (
-    <details className="status" data-level={level}>
-      <summary className="status-summary" aria-label={`System status: ${summary}`}>
+    <div className="status" data-level={level} ref={root}>
+      <button
+        type="button"
+        className="status-summary"
+        aria-label={`System status: ${summary}`}
+        aria-expanded={open}
+        aria-controls={panelId}
+        onClick={() => setOpen((value) => !value)}
+      >
         <span className="status-dot" aria-hidden="true" />
         <span className="status-text">{summary}</span>
-      </summary>
-      <div className="status-panel">
+      </button>
+      <div className="status-panel" id={panelId} hidden={!open}>
         {unreachable ? (
           <p>
             The console cannot reach the TokenFlow server. Start it with <code>pnpm dev</code> (port
@@ -54,6 +81,6 @@ export function StatusIndicator() {
           </p>
         )}
       </div>
-    </details>
+    </div>
   )
 }
