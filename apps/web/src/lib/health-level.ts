@@ -31,7 +31,9 @@ export const dependencyHint = (dependency: DependencyHealth): string | null => {
     return 'Start the ML service (pnpm dev starts it) or point ML_SERVICE_URL on the server at it.'
   }
   if (dependency.name.toLowerCase().includes('local')) {
-    return 'The local model runs in the ML service: start it to use this provider.'
+    return dependency.status === 'unconfigured'
+      ? 'Set LOCAL_MODEL_ENABLED=true on the server to use the local model (it runs in the ML service).'
+      : 'The local model runs in the ML service: start it to use this provider.'
   }
   if (dependency.status === 'unconfigured') {
     return `Set ${envName(dependency.name)} on the server to use ${dependency.name} models.`
