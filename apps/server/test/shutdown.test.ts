@@ -1,0 +1,58 @@
+// The real entry point (src/index.ts): it reads its env, serves, and exits cleanly on SIGTERM.
+import { spawn } from 'node:child_process'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { freePort } from './free-port'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+
+describe('src/index.ts', () => {
+  it('serves /healthz on PORT and exits 0 on SIGTERM', async () => {
+    const port = await freePort()
+    const child = spawn(resolve(root, 'node_modules/.bin/tsx'), ['src/index.ts'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        ML_SERVICE_URL: `http://127.0.0.1:${await freePort()}`,
+        TOKENFLOW_API_KEYS: 'shutdown-test-key-123',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let output = ''
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString()
+    })
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)))
+    const deadline = Date.now() + 20_000
+    let status = 0
+    while (Date.now() < deadline && status !== 200) {
+      status = await fetch(`http://127.0.0.1:${port}/healthz`)
+        .then((r) => r.status)
+        .catch(() => 0)
+      if (status !== 200) await new Promise((done) => setTimeout(done, 100))
+    }
+    expect(status).toBe(200)
+    child.kill('SIGTERM')
+    expect(await exited).toBe(0)
+    expect(output).toContain('"msg":"listening"')
+    expect(output).toContain('"msg":"stopped"')
+    expect(output).not.toContain('shutdown-test-key-123')
+  })
+
+  it('refuses to start with an invalid env, naming the variable', async () => {
+    const child = spawn(resolve(root, 'node_modules/.bin/tsx'), ['src/index.ts'], {
+      cwd: root,
+      env: { ...process.env, PORT: 'eighty' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let errors = ''
+    child.stderr.on('data', (chunk: Buffer) => {
+      errors += chunk.toString()
+    })
+    const code = await new Promise<number | null>((done) => child.once('exit', (c) => done(c)))
+    expect(code).toBe(1)
+    expect(errors).toContain('PORT')
+  })
+})
