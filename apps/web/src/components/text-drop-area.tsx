@@ -1,6 +1,7 @@
 // A text area that also takes a dropped or chosen text file, for long prompts kept in files.
 import { type DragEvent, useId, useState } from 'react'
 import { useSubmitShortcut } from '../hooks/use-submit-shortcut'
+import { readFileText } from '../lib/read-file-text'
 
 type Props = {
   label: string
@@ -24,8 +25,12 @@ export function TextDropArea({ label, value, onChange, placeholder, rows = 10 }:
       setFileError(`${file.name} is larger than 1 MB; paste an excerpt instead.`)
       return
     }
-    setFileError(null)
-    onChange(await file.text())
+    try {
+      onChange(await readFileText(file))
+      setFileError(null)
+    } catch {
+      setFileError(`${file.name} could not be read as text.`)
+    }
   }
 
   const onDrop = (event: DragEvent<HTMLTextAreaElement>) => {

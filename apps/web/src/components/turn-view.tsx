@@ -1,8 +1,11 @@
 // One exchange: the user's prompt and the answer as it streams, with how it ended.
+import { lazy, Suspense } from 'react'
 import type { Turn } from '../hooks/use-conversation'
 import { EndStats } from './end-stats'
 import { ErrorNotice } from './error-notice'
-import { Markdown } from './markdown'
+
+// The Markdown renderer and its highlighter are most of the bundle; load them with the first answer.
+const Markdown = lazy(() => import('./markdown').then((module) => ({ default: module.Markdown })))
 
 const STATUS_TEXT = {
   connecting: 'Routing…',
@@ -36,7 +39,9 @@ export function TurnView({ turn }: { turn: Turn }) {
           </span>
         </header>
         {stream.text ? (
-          <Markdown text={stream.text} />
+          <Suspense fallback={<p className="plain-answer">{stream.text}</p>}>
+            <Markdown text={stream.text} />
+          </Suspense>
         ) : (
           live && <p className="muted typing">Waiting for the first token…</p>
         )}
