@@ -6,11 +6,14 @@ from functools import lru_cache
 
 import tiktoken
 
+from tokenflow_ml.config import get_settings
+
 TOKENIZER_NAME = "cl100k_base"
 
 
 @lru_cache(maxsize=1)
 def encoding() -> tiktoken.Encoding:
+    get_settings().apply_environment()  # the offline cl100k_base file, never a download
     return tiktoken.get_encoding(TOKENIZER_NAME)
 
 
