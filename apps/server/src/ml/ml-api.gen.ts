@@ -448,7 +448,59 @@ export interface components {
             /** Context */
             ctx?: Record<string, never>;
         };
-        ChatCompletionChunk: Record<string, never>;
+        /** ChatCompletionChunkChoice */
+        ChatCompletionChunkChoice: {
+            /** Index */
+            index: number;
+            delta: components["schemas"]["ChatCompletionChunkDelta"];
+            /**
+             * Finish Reason
+             * @default null
+             */
+            finish_reason?: ("stop" | "length") | null;
+            /**
+             * Logprobs
+             * @default null
+             */
+            logprobs?: null;
+        };
+        /** ChatCompletionChunkDelta */
+        ChatCompletionChunkDelta: {
+            /**
+             * Role
+             * @default null
+             */
+            role?: "assistant" | null;
+            /**
+             * Content
+             * @default null
+             */
+            content?: string | null;
+        };
+        /** ChatCompletionChunk */
+        ChatCompletionChunk: {
+            /** Id */
+            id: string;
+            /**
+             * Object
+             * @default chat.completion.chunk
+             * @constant
+             */
+            object?: "chat.completion.chunk";
+            /** Created */
+            created: number;
+            /** Model */
+            model: string;
+            /** Choices */
+            choices: components["schemas"]["ChatCompletionChunkChoice"][];
+            /** @default null */
+            usage?: components["schemas"]["CompletionUsage"] | null;
+            /**
+             * System Fingerprint
+             * @default null
+             */
+            system_fingerprint?: string | null;
+        };
     };
     responses: never;
     parameters: never;
