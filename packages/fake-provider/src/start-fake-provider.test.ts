@@ -18,6 +18,26 @@ beforeEach(() => fake.reset())
 const user = (content: string) => [{ role: 'user' as const, content }]
 
 describe('fake provider through the openai SDK', () => {
+  it('paces a long stream without piling up abort listeners', async () => {
+    const warnings: string[] = []
+    const onWarning = (warning: Error) => warnings.push(warning.name)
+    process.on('warning', onWarning)
+    const chunks = Array.from({ length: 40 }, (_, i) => ` c${i}`)
+    fake.script('paced', { kind: 'stream', chunks, delayMs: 1 })
+    const stream = await openai.chat.completions.create({
+      model: 'paced',
+      messages: user('count'),
+      stream: true,
+    })
+    let text = ''
+    for await (const part of stream) text += part.choices[0]?.delta.content ?? ''
+    // Warnings are emitted on the next tick.
+    await new Promise((resolve) => setImmediate(resolve))
+    process.off('warning', onWarning)
+    expect(text).toBe(chunks.join(''))
+    expect(warnings).not.toContain('MaxListenersExceededWarning')
+  })
+
   it('streams scripted chunks, a finish reason and a usage chunk', async () => {
     fake.script('m', { kind: 'stream', chunks: ['Hello', ' there', ' friend'] })
     const stream = await openai.chat.completions.create({

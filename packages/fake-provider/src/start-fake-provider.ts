@@ -30,18 +30,20 @@ export type FakeProvider = {
   close(): Promise<void>
 }
 
+// The abort listener is removed when the timer fires: one stream sleeps once per chunk on the same
+// signal, and listeners left behind made every chunk slower than the last (and warned of a leak).
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (ms <= 0 || signal.aborted) return resolve()
-    const timer = setTimeout(resolve, ms)
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer)
-        resolve()
-      },
-      { once: true },
-    )
+    const onAbort = () => {
+      clearTimeout(timer)
+      resolve()
+    }
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    signal.addEventListener('abort', onAbort, { once: true })
   })
 
 const readBody = async (req: IncomingMessage): Promise<unknown> => {

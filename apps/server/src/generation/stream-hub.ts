@@ -28,7 +28,7 @@ class LiveStream {
   subscribers = 0
   detachTimer: NodeJS.Timeout | undefined
   readonly upstream = new AbortController()
-  private waiters = new Set<() => void>()
+  private waiters: Array<() => void> = []
 
   constructor(
     readonly id: string,
@@ -51,20 +51,16 @@ class LiveStream {
     this.wake()
   }
 
-  changed(signal: AbortSignal | undefined): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        this.waiters.delete(done)
-        signal?.removeEventListener('abort', done)
-        resolve()
-      }
-      this.waiters.add(done)
-      signal?.addEventListener('abort', done, { once: true })
-    })
+  /** Calls `waiter` once, on the next publish or finish. */
+  waitForChange(waiter: () => void) {
+    this.waiters.push(waiter)
   }
 
   private wake() {
-    for (const waiter of [...this.waiters]) waiter()
+    if (this.waiters.length === 0) return
+    const waiters = this.waiters
+    this.waiters = []
+    for (const waiter of waiters) waiter()
   }
 }
 
@@ -107,6 +103,11 @@ export const createStreamHub = (options: StreamHubOptions = {}) => {
     signal: AbortSignal | undefined,
   ): AsyncGenerator<TrackedEvent> {
     attach(stream)
+    // One abort listener per follower, not one per wait: a wait happens for every event, and
+    // adding and removing EventTarget listeners per chunk showed up in the streaming hot path.
+    let waiting: (() => void) | undefined
+    const onAbort = () => waiting?.()
+    signal?.addEventListener('abort', onAbort, { once: true })
     try {
       let cursor = after
       while (!signal?.aborted) {
@@ -120,9 +121,13 @@ export const createStreamHub = (options: StreamHubOptions = {}) => {
           if (event) yield event
         }
         if (stream.done && cursor + 1 >= stream.nextSeq) return
-        await stream.changed(signal)
+        await new Promise<void>((resolve) => {
+          waiting = resolve
+          stream.waitForChange(resolve)
+        })
       }
     } finally {
+      signal?.removeEventListener('abort', onAbort)
       detach(stream)
     }
   }

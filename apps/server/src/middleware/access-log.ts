@@ -16,7 +16,11 @@ export type AccessLogOptions = {
 const routeLabel = (path: string, matched: string, procedures: ReadonlySet<string>): string => {
   if (path.startsWith('/trpc/')) {
     const names = decodeURIComponent(path.slice('/trpc/'.length)).split(',')
-    return names.every((name) => procedures.has(name)) ? `trpc:${names.join(',')}` : 'trpc:unknown'
+    if (!names.every((name) => procedures.has(name))) return 'trpc:unknown'
+    // A batch may repeat and reorder procedures at will; one label for every mixed batch keeps
+    // the label set bounded by the router (`a,a,a…` used to mint a new series per length).
+    const distinct = new Set(names)
+    return distinct.size === 1 ? `trpc:${names[0]}` : 'trpc:batch'
   }
   return matched.includes('*') ? 'unmatched' : matched
 }
