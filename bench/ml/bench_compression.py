@@ -93,7 +93,9 @@ def main() -> list[dict[str, object]]:
                         }
                     )
                     print(rows[-1], flush=True)
-    print(f"\n{'method':<11}{'tokens':>7}{'http ms':>10}{'direct ms':>11}{'overhead':>10}{'tok/s':>9}")
+    print(
+        f"\n{'method':<11}{'tokens':>7}{'http ms':>10}{'direct ms':>11}{'overhead':>10}{'tok/s':>9}"
+    )
     for r in rows:
         print(
             f"{r['method']:<11}{r['input_tokens']:>7}{r['http_ms']:>10}{r['direct_ms']:>11}"

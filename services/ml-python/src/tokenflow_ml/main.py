@@ -42,7 +42,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.services = services
         if settings.eager_load:
             await asyncio.to_thread(registry.load_all)
-        yield
+        try:
+            yield
+        finally:
+            await asyncio.to_thread(services.batcher.close)
 
     app = FastAPI(
         title="TokenFlow ML service",
