@@ -15,7 +15,7 @@ const gateway = await startGateway()
 const chunks = Array.from({ length: CHUNKS }, (_, i) => ` t${i}`)
 const expected = chunks.join('')
 gateway.fake.script(MODEL, { kind: 'stream', chunks, delayMs: DELAY_MS })
-const client = createTokenFlowClient({ url: gateway.url })
+const client = createTokenFlowClient({ url: gateway.url, apiKey: gateway.apiKey })
 const input = {
   prompt: 'concurrency',
   possibleCategories: ['text-to-text'],

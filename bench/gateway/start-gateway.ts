@@ -1,31 +1,68 @@
-// The gateway under test: the real router and generation services behind tRPC's HTTP adapter
-// (SSE for subscriptions), every provider pointed at the fake. No auth or rate limit in the way.
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { appRouter, createContext } from '@tokenflow/api'
+// The gateway under test is what `pnpm start` runs: createApp with its real middleware (request
+// id, access log, CORS, body limit, API-key auth, rate limit, metrics) and the services wired by
+// createServices from an env, served by @hono/node-server. Only the upstream differs: Groq points
+// at the in-process fake provider, and the ML service is never reached (one candidate category,
+// compression off). Log lines are formatted at `info` as in production, then discarded.
 import { type FakeProvider, startFakeProvider } from '@tokenflow/fake-provider'
-import { createHTTPHandler } from '@trpc/server/adapters/standalone'
-import { servicesOnFake } from '../../apps/server/src/generation/providers-on-fake'
+import { createApp } from '../../apps/server/src/app'
+import { parseEnv } from '../../apps/server/src/env'
+import { createLogger } from '../../apps/server/src/observability/logger'
+import { createMetrics } from '../../apps/server/src/observability/metrics'
+import { createServices } from '../../apps/server/src/services'
+import { freePort } from '../../apps/server/test/free-port'
+import { serveApp } from '../../apps/server/test/serve-app'
 
-export type Gateway = { url: string; fake: FakeProvider; close(): Promise<void> }
+export const API_KEY = 'tf-bench-key'
+
+export type Gateway = {
+  url: string
+  apiKey: string
+  fake: FakeProvider
+  /** How many access-log lines the gateway formatted (proves the logger ran). */
+  logLines(): number
+  close(): Promise<void>
+}
 
 export const startGateway = async (): Promise<Gateway> => {
   const fake = await startFakeProvider()
-  const services = servicesOnFake(fake, { timeoutMs: 60_000 })
-  const handler = createHTTPHandler({
-    router: appRouter,
-    basePath: '/trpc/',
-    createContext: () => createContext(services),
+  const env = parseEnv({
+    GROQ_API_KEY: 'gsk-bench-key',
+    GROQ_BASE_URL: fake.url,
+    ML_SERVICE_URL: `http://127.0.0.1:${await freePort()}`,
+    LOCAL_MODEL_ENABLED: 'false',
+    PROVIDER_TIMEOUT_MS: '60000',
+    TOKENFLOW_API_KEYS: API_KEY,
   })
-  const server = createServer((req, res) => handler(req, res))
-  server.maxConnections = 10_000
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  let lines = 0
+  const logger = createLogger({
+    level: env.LOG_LEVEL,
+    secrets: [API_KEY, 'gsk-bench-key'],
+    write: () => {
+      lines += 1
+    },
+  })
+  const metrics = createMetrics()
+  const { services } = createServices(env, { metrics })
+  const app = createApp({
+    services,
+    logger,
+    metrics,
+    config: {
+      apiKeys: env.TOKENFLOW_API_KEYS,
+      // The limiter runs on every request; the limit is high enough never to answer 429 here.
+      rateLimitPerMinute: 1_000_000,
+      corsOrigins: env.CORS_ORIGINS,
+      bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    },
+  })
+  const server = await serveApp(app)
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: server.url,
+    apiKey: API_KEY,
     fake,
+    logLines: () => lines,
     close: async () => {
-      server.closeAllConnections()
-      await new Promise((resolve) => server.close(resolve))
+      await server.close()
       await fake.close()
     },
   }

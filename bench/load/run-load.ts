@@ -1,7 +1,10 @@
-// Load benchmark of the gateway with autocannon: REST and tRPC endpoints against the fake provider
-// (gateway overhead = latency through the gateway minus latency of the fake provider alone), then
-// a run on /api/classify where the real ML service is killed for 10 s in the middle.
-// Run: pnpm --filter @tokenflow/server bench   (LOAD_DURATION_S, LOAD_RATE, LOAD_CONNECTIONS tune it)
+// Load benchmark of the gateway with autocannon: for each REST and tRPC endpoint, the offered
+// request rate is stepped up until p99 gateway overhead reaches 50 ms or any request fails; the
+// table reports the highest rate that held. Then a run on /api/classify where the real ML service
+// is killed for 10 s in the middle.
+// Run: pnpm --filter @tokenflow/server bench
+//   LOAD_RATES (comma list of req/s), LOAD_STEP_S, LOAD_CONNECTIONS, LOAD_LOG_LEVEL tune it;
+//   --overhead-only / --fault-only run one half.
 import autocannon from 'autocannon'
 import { freePort } from '../../apps/server/test/free-port'
 import { printTable, writeResults } from './load-table'
@@ -9,70 +12,129 @@ import { runMlFault } from './ml-fault-run'
 import { startFakeProviderProcess, startGatewayProcess } from './processes'
 
 const COMMAND = 'pnpm --filter @tokenflow/server bench'
-const durationS = Number(process.env.LOAD_DURATION_S ?? 10)
-const rate = Number(process.env.LOAD_RATE ?? 200)
-const connections = Number(process.env.LOAD_CONNECTIONS ?? 20)
+const rates = (process.env.LOAD_RATES ?? '50,100,200,300,400,500,600,800,1000')
+  .split(',')
+  .map(Number)
+const stepS = Number(process.env.LOAD_STEP_S ?? 5)
+const connections = Number(process.env.LOAD_CONNECTIONS ?? 10)
+const logLevel = process.env.LOAD_LOG_LEVEL ?? 'info'
+const P99_OVERHEAD_LIMIT_MS = 50
+/** Below this share of the offered rate the step did not really run at that rate. */
+const MIN_ACHIEVED = 0.95
+const API_KEY = 'tf-load-key'
 const onlyOverhead = process.argv.includes('--overhead-only')
 const onlyFault = process.argv.includes('--fault-only')
 
-type Scenario = {
+type Endpoint = {
   name: string
-  surface: 'direct' | 'REST' | 'tRPC'
+  surface: 'REST' | 'tRPC'
   url: string
   method?: 'GET' | 'POST'
   body?: unknown
-  /** Which direct scenario this one's overhead is measured against. */
-  baseline?: string
+  /** Streams are compared with the fake provider alone at the same rate; the rest have no upstream. */
+  streams: boolean
+}
+
+type Step = {
+  rate: number
+  achieved: number
+  p50Ms: number
+  p99Ms: number
+  baselineP99Ms: number
+  overheadP99Ms: number
+  errors: number
+  held: boolean
 }
 
 const prompt = 'hello gateway load test with a few words'
 
-const run = (scenario: Scenario, seconds: number) =>
-  autocannon({
-    url: scenario.url,
-    method: scenario.method ?? 'GET',
-    headers: { 'content-type': 'application/json' },
-    body: scenario.body === undefined ? undefined : JSON.stringify(scenario.body),
-    connections,
-    overallRate: rate,
-    duration: seconds,
-    timeout: 10,
+type Sampled = { total: number; errors: number; p50: number; p99: number }
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0
+
+// Percentiles come from every response's own latency. autocannon's histogram is not used: with a
+// rate it "corrects" coordinated omission with an expected interval of ceil(1 / rate) = 1 ms
+// (seconds taken for milliseconds), inventing a sample per millisecond of every slower response.
+const hit = (
+  target: Omit<Endpoint, 'name' | 'surface' | 'streams'>,
+  rate: number,
+  seconds: number,
+) =>
+  new Promise<Sampled>((resolve, reject) => {
+    const latencies: number[] = []
+    let errors = 0
+    const instance = autocannon(
+      {
+        url: target.url,
+        method: target.method ?? 'GET',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
+        body: target.body === undefined ? undefined : JSON.stringify(target.body),
+        connections,
+        overallRate: rate,
+        duration: seconds,
+        timeout: 10,
+      },
+      (error) => {
+        if (error) return reject(error)
+        latencies.sort((a, b) => a - b)
+        resolve({
+          total: latencies.length + errors,
+          errors,
+          p50: percentile(latencies, 50),
+          p99: percentile(latencies, 99),
+        })
+      },
+    )
+    instance.on('response', (_client, status, _bytes, ms) => {
+      if (status >= 200 && status < 300) latencies.push(ms)
+      else errors += 1
+    })
+    instance.on('reqError', () => {
+      errors += 1
+    })
   })
 
 const overhead = async () => {
   const fake = await startFakeProviderProcess()
+  // The production configuration: auth on, the rate limiter counting every request (with a limit
+  // the run never reaches), access logs at `info` into a pipe the benchmark drains.
   const gateway = await startGatewayProcess({
     GROQ_API_KEY: 'gsk-bench-key',
     GROQ_BASE_URL: fake.apiUrl,
     ML_SERVICE_URL: `http://127.0.0.1:${await freePort()}`,
+    TOKENFLOW_API_KEYS: API_KEY,
+    RATE_LIMIT_PER_MINUTE: '100000000',
+    LOG_LEVEL: logLevel,
   })
   const generateInput = { prompt, model: 'groq/llama-3.1-8b-instant' }
-  const scenarios: Scenario[] = [
-    {
-      name: 'fake provider alone (stream)',
-      surface: 'direct',
-      url: `${fake.apiUrl}/chat/completions`,
-      method: 'POST',
-      body: {
-        model: 'llama-3.1-8b-instant',
-        stream: true,
-        stream_options: { include_usage: true },
-        messages: [{ role: 'user', content: prompt }],
-      },
+  const routeInput = { prompt, possibleCategories: ['text-to-text'], strategy: 'cheapest' }
+  const trpc = (path: string, input: unknown) =>
+    `${gateway.url}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`
+  const baseline = {
+    url: `${fake.apiUrl}/chat/completions`,
+    method: 'POST' as const,
+    body: {
+      model: 'llama-3.1-8b-instant',
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [{ role: 'user', content: prompt }],
     },
+  }
+  const endpoints: Endpoint[] = [
     {
       name: 'POST /api/generate (SSE)',
       surface: 'REST',
       url: `${gateway.url}/api/generate`,
       method: 'POST',
       body: generateInput,
-      baseline: 'fake provider alone (stream)',
+      streams: true,
     },
     {
       name: 'generation.stream (SSE)',
       surface: 'tRPC',
-      url: `${gateway.url}/trpc/generation.stream?input=${encodeURIComponent(JSON.stringify(generateInput))}`,
-      baseline: 'fake provider alone (stream)',
+      url: trpc('generation.stream', generateInput),
+      streams: true,
     },
     {
       name: 'POST /api/models/select (SSE)',
@@ -80,39 +142,82 @@ const overhead = async () => {
       url: `${gateway.url}/api/models/select`,
       method: 'POST',
       body: { prompt, possible_categories: ['text-to-text'], strategy: 'cheapest' },
-      baseline: 'fake provider alone (stream)',
+      streams: true,
     },
-    { name: 'GET /api/model-rankings', surface: 'REST', url: `${gateway.url}/api/model-rankings` },
-    { name: 'models.list', surface: 'tRPC', url: `${gateway.url}/trpc/models.list` },
+    {
+      name: 'routing.stream (SSE)',
+      surface: 'tRPC',
+      url: trpc('routing.stream', routeInput),
+      streams: true,
+    },
+    {
+      name: 'GET /api/model-rankings',
+      surface: 'REST',
+      url: `${gateway.url}/api/model-rankings`,
+      streams: false,
+    },
+    {
+      name: 'models.list',
+      surface: 'tRPC',
+      url: `${gateway.url}/trpc/models.list`,
+      streams: false,
+    },
   ]
-  const rows: Record<string, string | number>[] = []
-  const raw: Record<string, unknown> = {}
+
+  // The fake alone at each rate, measured once per rate and shared by the streaming endpoints.
+  const baselineP99 = new Map<number, number>()
+  const baselineAt = async (rate: number) => {
+    const known = baselineP99.get(rate)
+    if (known !== undefined) return known
+    const result = await hit(baseline, rate, stepS)
+    baselineP99.set(rate, result.p99)
+    return result.p99
+  }
+
+  const summary: Record<string, string | number>[] = []
+  const steps: Record<string, Step[]> = {}
   try {
-    for (const scenario of scenarios) {
-      await run(scenario, 2) // warm-up: JIT, connection pools, provider status cache
-      const result = await run(scenario, durationS)
-      raw[scenario.name] = result.latency
-      const base = scenario.baseline ? raw[scenario.baseline] : undefined
-      const baseLatency = base as { p50: number; p99: number } | undefined
-      const errors = result.errors + result.timeouts + result.non2xx
-      rows.push({
-        scenario: scenario.name,
-        surface: scenario.surface,
-        reqPerS: result.requests.average,
-        requests: result.requests.total,
-        p50Ms: result.latency.p50,
-        p99Ms: result.latency.p99,
-        overheadP50Ms: baseLatency
-          ? result.latency.p50 - baseLatency.p50
-          : scenario.surface === 'direct'
-            ? 0
-            : result.latency.p50,
-        overheadP99Ms: baseLatency
-          ? result.latency.p99 - baseLatency.p99
-          : scenario.surface === 'direct'
-            ? 0
-            : result.latency.p99,
-        errors,
+    await hit(baseline, 50, 2) // warm-up of the fake
+    for (const endpoint of endpoints) {
+      await hit(endpoint, rates[0] ?? 50, 3) // warm-up: JIT, connection pools, provider status cache
+      const list: Step[] = []
+      for (const rate of rates) {
+        const base = endpoint.streams ? await baselineAt(rate) : 0
+        const result = await hit(endpoint, rate, stepS)
+        const errors = result.errors
+        const achieved = result.total / stepS
+        const overheadP99Ms = result.p99 - base
+        const held =
+          errors === 0 && overheadP99Ms < P99_OVERHEAD_LIMIT_MS && achieved >= rate * MIN_ACHIEVED
+        list.push({
+          rate,
+          achieved,
+          p50Ms: result.p50,
+          p99Ms: result.p99,
+          baselineP99Ms: base,
+          overheadP99Ms,
+          errors,
+          held,
+        })
+        console.log(
+          `${endpoint.name} @ ${rate}/s: achieved ${achieved.toFixed(0)}/s, p99 ${result.p99.toFixed(1)} ms (overhead ${overheadP99Ms.toFixed(1)} ms), errors ${errors}${held ? '' : '  <- limit'}`,
+        )
+        if (!held) break
+      }
+      steps[endpoint.name] = list
+      const best = [...list].reverse().find((step) => step.held)
+      const firstFailed = list.find((step) => !step.held)
+      summary.push({
+        endpoint: endpoint.name,
+        surface: endpoint.surface,
+        maxRatePerS: best?.rate ?? 0,
+        p50Ms: best?.p50Ms ?? Number.NaN,
+        p99Ms: best?.p99Ms ?? Number.NaN,
+        overheadP99Ms: best?.overheadP99Ms ?? Number.NaN,
+        errors: best?.errors ?? Number.NaN,
+        nextStep: firstFailed
+          ? `${firstFailed.rate}/s: p99 overhead ${firstFailed.overheadP99Ms.toFixed(1)} ms, ${firstFailed.errors} errors, ${firstFailed.achieved.toFixed(0)}/s achieved`
+          : `none failed up to ${rates.at(-1)}/s`,
       })
     }
   } finally {
@@ -120,15 +225,23 @@ const overhead = async () => {
     await fake.stop()
   }
   console.log(
-    `\nGateway overhead at ${rate} req/s offered, ${connections} connections, ${durationS} s per scenario`,
+    `\nHighest offered rate per endpoint with p99 gateway overhead < ${P99_OVERHEAD_LIMIT_MS} ms and zero errors (${connections} connections, ${stepS} s per step)`,
   )
-  printTable(rows)
+  printTable(summary)
   writeResults('load-overhead', COMMAND, {
-    settings: { offeredRatePerS: rate, connections, durationS },
-    note: 'overhead = gateway latency minus the fake provider alone at the same offered rate; rows without an upstream (rankings, models.list) count their whole latency as overhead',
-    rows,
+    settings: {
+      rates,
+      stepS,
+      connections,
+      p99OverheadLimitMs: P99_OVERHEAD_LIMIT_MS,
+      minAchievedShare: MIN_ACHIEVED,
+      gateway: `src/index.ts, LOG_LEVEL=${logLevel}, API-key auth on, rate limiter on (limit not reached)`,
+    },
+    note: 'overhead = p99 latency through the gateway minus p99 of the fake provider alone at the same offered rate (streams); endpoints without an upstream count their whole p99. A step holds when errors = 0, overhead < limit and the achieved rate is at least 95% of the offered one; stepping stops at the first step that does not hold.',
+    summary,
+    steps,
   })
-  return rows
+  return summary
 }
 
 const main = async () => {
