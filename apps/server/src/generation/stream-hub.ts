@@ -1,6 +1,17 @@
 // Live streams outlive the HTTP request that started them by a little: each keeps a bounded
 // replay buffer, so a client that reconnects with `lastEventId` gets exactly the events after
 // it. The upstream request is aborted once nobody has listened for `detachGraceMs`.
+//
+// How resume and abort fit together: over SSE the server cannot tell an unsubscribe from a
+// dropped connection (both close the request), so one rule serves both.
+// - Nobody listening for `detachGraceMs` (50 ms): the provider request is aborted, so an
+//   unsubscribe or disconnect reaches the provider within 100 ms.
+// - A reconnect within that grace attaches to the live stream and continues without a gap.
+// - A later reconnect (within `graceMs`, 30 s, of the stream ending) still gets every event
+//   after its `lastEventId` that was produced up to the abort, then the `ABORTED` error event:
+//   no duplicated or missing text, but the answer stops where the abort cut it.
+// Deployments whose clients reconnect slowly can raise `detachGraceMs` and trade upstream abort
+// latency (and provider tokens) for live resumes.
 import { randomUUID } from 'node:crypto'
 import type { StreamEvent, TrackedEvent } from '@tokenflow/api'
 
