@@ -58,3 +58,47 @@ def test_compression_keeps_key_facts_at_half(embedded_client: TestClient) -> Non
         assert "".join(s["text"] for s in body["segments"]) == text
     print(f"pooled key facts kept: {kept_total}/{facts_total} = {kept_total / facts_total:.1%}")
     assert kept_total / facts_total >= 0.9
+
+
+# Written for this test, not taken from the routing data: English technical prompts full of code
+# words, and everyday prompts in other languages and scripts.
+ENGLISH_PROMPTS = [
+    "How does token streaming work? Show a short example.",
+    "Why does `useEffect` run twice in React StrictMode? Show the fix.",
+    "Write a bash one-liner that counts the lines in every *.ts file under src/.",
+    "What's the difference between a mutex and a semaphore?",
+    "My Docker container exits with code 137 right after start. What could cause that?",
+    "Summarise the attached release notes for the sales team.",
+]
+FOREIGN_PROMPTS = [
+    "¿Cómo funciona el streaming de tokens? Muéstrame un ejemplo corto.",
+    "Peux-tu m'expliquer la différence entre un thread et un processus ?",
+    "Wie funktioniert das Streaming von Tokens? Zeig mir bitte ein kurzes Beispiel.",
+    "Come posso migliorare le prestazioni di questa query SQL?",
+    "Как настроить резервное копирование базы данных каждую ночь?",
+    "このエラーメッセージの意味を教えてください。",
+    "Translate 'the invoice is overdue' into Portuguese and Dutch.",
+]
+
+
+def test_language_category_follows_the_prompts_language(
+    embedded_client: TestClient, catalog: dict[str, list[str]]
+) -> None:
+    def classify(prompt: str) -> dict[str, object]:
+        res = embedded_client.post(
+            "/classify",
+            json={"prompt": prompt, "possible_categories": list(catalog), "descriptions": catalog},
+        )
+        assert res.status_code == 200
+        body: dict[str, object] = res.json()
+        return body
+
+    for prompt in ENGLISH_PROMPTS:
+        body = classify(prompt)
+        scores = {c["category"]: c["score"] for c in body["all_categories"]}  # type: ignore[attr-defined]
+        assert body["top_category"] != "multilingual", (prompt, scores)
+        assert scores["multilingual"] < 0.05, (prompt, scores)
+    for prompt in FOREIGN_PROMPTS:
+        body = classify(prompt)
+        assert body["top_category"] == "multilingual", (prompt, body["all_categories"])
+        assert float(body["confidence_score"]) > 0.5, (prompt, body["all_categories"])  # type: ignore[arg-type]

@@ -22,6 +22,8 @@ MAX_PROTECTED_SHARE = 0.75
 # One corrective pass when the compressor overshoots the budget by more than this factor.
 OVERSHOOT = 1.12
 MIN_INNER_RATE = 0.02
+# Tokens per llmlingua perplexity pass (the library default).
+ITERATIVE_SIZE = 200
 
 
 @dataclass
@@ -61,19 +63,30 @@ class LLMLinguaBackend:
     def compress_segments(
         self, segments: list[tuple[str, bool]], rate: float, force_tokens: list[str]
     ) -> str:
-        texts = [t for t, _ in segments]
-        flags = [c for _, c in segments]
         with self._lock:
-            result = self.compressor.compress_prompt(
-                ["".join(texts)],
-                rate=rate,
-                use_context_level_filter=False,
-                iterative_size=200,
-                context_segs=[texts],
-                context_segs_rate=[[rate if c else 1.0 for c in flags]],
-                context_segs_compress=[flags],
-            )
+            result = self.compressor.compress_prompt(**llmlingua_arguments(segments, rate))
         return str(result["compressed_prompt"])
+
+
+def llmlingua_arguments(segments: list[tuple[str, bool]], rate: float) -> dict[str, Any]:
+    """The `compress_prompt` arguments for segments (text, compress?) at `rate`.
+
+    With nothing protected it is the plain call: llmlingua's per-segment path re-decodes every
+    token of the text to map segments to tokens, which costs time and changes nothing then.
+    """
+    texts = [t for t, _ in segments]
+    flags = [c for _, c in segments]
+    args: dict[str, Any] = {
+        "context": ["".join(texts)],
+        "rate": rate,
+        "use_context_level_filter": False,
+        "iterative_size": ITERATIVE_SIZE,
+    }
+    if not all(flags):
+        args["context_segs"] = [texts]
+        args["context_segs_rate"] = [[rate if c else 1.0 for c in flags]]
+        args["context_segs_compress"] = [flags]
+    return args
 
 
 class LLMLingua2Backend:
