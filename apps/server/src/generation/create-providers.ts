@@ -71,31 +71,52 @@ export const createProviders = (config: ProvidersConfig): ProviderRegistry => {
   }
   const ttlMs = config.statusTtlMs ?? 5_000
   const probeTimeoutMs = config.probeTimeoutMs ?? 2_000
-  let cached: { at: number; value: Promise<ProviderStatuses> } | null = null
+  // The last finished probe, and the one running now. Requests are answered from `settled`
+  // while a refresh runs: a probe is a network round trip (up to probeTimeoutMs), and parking
+  // every request that arrives meanwhile on it put that round trip into their time to first token.
+  let settled: { at: number; value: ProviderStatuses } | null = null
+  let inflight: Promise<ProviderStatuses> | null = null
+  let scheduled = false
+  let generation = 0
 
-  const refresh = () => {
-    const value = Promise.all(
+  const refresh = (): Promise<ProviderStatuses> => {
+    if (inflight) return inflight
+    const started = generation
+    const probe = Promise.all(
       PROVIDER_IDS.map(async (id) => [id, await probeStatus(providers[id], probeTimeoutMs)]),
-    ).then((entries) => Object.fromEntries(entries) as ProviderStatuses)
-    cached = { at: performance.now(), value }
-    return value
+    ).then((entries) => {
+      const value = Object.fromEntries(entries) as ProviderStatuses
+      // An invalidate() during the probe means its answer may predate what we learned since.
+      if (started === generation) settled = { at: performance.now(), value }
+      return value
+    })
+    inflight = probe
+    void probe.finally(() => {
+      if (inflight === probe) inflight = null
+    })
+    return probe
   }
 
   return {
     get: (id) => providers[id],
     timeoutMs: config.timeoutMs,
     invalidate: () => {
-      cached = null
+      generation += 1
+      settled = null
+      inflight = null
     },
     status: () => {
-      if (!cached) return refresh()
-      if (performance.now() - cached.at > ttlMs) {
-        // Serve the last answer while a fresh probe runs, so no request waits on a probe.
-        const stale = cached.value
-        void refresh()
-        return stale
+      // Only the very first requests (or the first after invalidate) wait for a probe.
+      if (!settled) return refresh()
+      if (performance.now() - settled.at > ttlMs && !inflight && !scheduled) {
+        // Next turn of the event loop, so the request that noticed goes upstream first.
+        scheduled = true
+        setImmediate(() => {
+          scheduled = false
+          void refresh()
+        })
       }
-      return cached.value
+      return Promise.resolve(settled.value)
     },
   }
 }
