@@ -17,11 +17,24 @@ export const camelizeBody = (body: unknown, renames: Record<string, string> = {}
   )
 }
 
+// Response keys come from our own schemas, a few dozen names, so their snake_case form is worth
+// remembering: every stream's metadata and end events are renamed. The cap keeps an unexpected
+// key source from growing it without bound.
+const snakeKeys = new Map<string, string>()
+const snakeKey = (key: string) => {
+  let snake = snakeKeys.get(key)
+  if (snake === undefined) {
+    snake = camelToSnake(key)
+    if (snakeKeys.size < 1_000) snakeKeys.set(key, snake)
+  }
+  return snake
+}
+
 /** Deeply renames object keys to snake_case, for response bodies and stream events. */
 export const snakeize = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.map(snakeize)
   if (!isPlainObject(value)) return value
   return Object.fromEntries(
-    Object.entries(value).map(([key, item]) => [camelToSnake(key), snakeize(item)]),
+    Object.entries(value).map(([key, item]) => [snakeKey(key), snakeize(item)]),
   )
 }
