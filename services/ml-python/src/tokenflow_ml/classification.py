@@ -84,12 +84,19 @@ class EmbeddingCache:
         return len(self._items)
 
 
+Signature = tuple[tuple[str, tuple[str, ...]], ...]
+# Stacked description matrices kept per category set (the gateway sends the same catalog).
+MATRIX_CACHE_SIZE = 32
+TOP_MATCHES = 3
+
+
 class EmbeddingClassifier:
     """Cosine similarity of the prompt with each category's description and example texts.
 
-        A category's similarity is the mean of its best three text matches, so one stray example
-        does not decide. The language evidence (see language.py, -1 plain English .. +1 another
-    language) times `language_weight` is added to the language category.
+    A category's similarity is the mean of its best three text matches, so one stray example
+    does not decide. The language evidence (see language.py, -1 plain English .. +1 another
+    language) times `language_weight` is added to the language category. A batch is scored with
+    one matrix product per distinct category set, not a loop over jobs and texts.
     """
 
     method = "embedding"
@@ -100,48 +107,73 @@ class EmbeddingClassifier:
         self.cache = EmbeddingCache(cache_size)
         self.language_weight = language_weight
         self.forward_passes = 0
+        self._matrices: OrderedDict[Signature, tuple[np.ndarray, list[tuple[int, int]]]] = (
+            OrderedDict()
+        )
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         self.forward_passes += 1
         return np.asarray(
             self.model.encode(
                 texts, normalize_embeddings=True, convert_to_numpy=True, batch_size=64
-            )
+            ),
+            dtype=np.float32,
         )
 
     def classify_batch(self, jobs: list[ClassifyJob]) -> list[list[float]]:
-        texts_per_job = [
-            {c: (job.descriptions.get(c) or [label_text(c)]) for c in job.categories}
+        signatures = [
+            tuple((c, tuple(job.descriptions.get(c) or [label_text(c)])) for c in job.categories)
             for job in jobs
         ]
-        missing: list[str] = []
-        for per_cat in texts_per_job:
-            for texts in per_cat.values():
-                missing.extend(t for t in texts if self.cache.get(t) is None and t not in missing)
+        missing: dict[str, None] = {}
+        for sig in dict.fromkeys(signatures):
+            if sig not in self._matrices:
+                for _, texts in sig:
+                    missing.update((t, None) for t in texts if self.cache.get(t) is None)
         prompts = [job.prompt for job in jobs]
         # One forward pass for all prompts of the batch plus any description not cached yet.
-        vectors = self._encode(prompts + missing)
+        vectors = self._encode(prompts + list(missing))
         for text, vec in zip(missing, vectors[len(prompts) :], strict=True):
             self.cache.put(text, vec)
-        results: list[list[float]] = []
-        for job, per_cat, prompt_vec in zip(
-            jobs, texts_per_job, vectors[: len(prompts)], strict=True
-        ):
-            sims = []
-            for category in job.categories:
-                desc = np.stack([self._cached(t) for t in per_cat[category]])
-                scores = np.sort(desc @ prompt_vec)[::-1][:3]
-                sim = float(scores.mean())
-                if category in LANGUAGE_CATEGORIES:
-                    sim += self.language_weight * language_evidence(job.prompt)
-                sims.append(sim)
-            arr = np.asarray(sims)
-            if job.multi_label:
-                probs = 1.0 / (1.0 + np.exp(-(arr - MULTI_LABEL_MIDPOINT) / MULTI_LABEL_SCALE))
-            else:
-                probs = softmax(arr, SOFTMAX_TEMPERATURE)
-            results.append([float(p) for p in probs])
+        groups: dict[Signature, list[int]] = {}
+        for i, sig in enumerate(signatures):
+            groups.setdefault(sig, []).append(i)
+        results: list[list[float]] = [[] for _ in jobs]
+        for sig, indices in groups.items():
+            matrix, bounds = self._matrix(sig)
+            sims = vectors[indices] @ matrix.T  # prompts x description texts
+            per_category = np.stack([_top_mean(sims[:, a:b]) for a, b in bounds], axis=1)
+            for row, i in zip(per_category, indices, strict=True):
+                results[i] = self._probabilities(jobs[i], row)
         return results
+
+    def _probabilities(self, job: ClassifyJob, sims: np.ndarray) -> list[float]:
+        arr = sims.astype(np.float64)
+        for k, category in enumerate(job.categories):
+            if category in LANGUAGE_CATEGORIES:
+                arr[k] += self.language_weight * language_evidence(job.prompt)
+        if job.multi_label:
+            probs = 1.0 / (1.0 + np.exp(-(arr - MULTI_LABEL_MIDPOINT) / MULTI_LABEL_SCALE))
+        else:
+            probs = softmax(arr, SOFTMAX_TEMPERATURE)
+        return [float(p) for p in probs]
+
+    def _matrix(self, sig: Signature) -> tuple[np.ndarray, list[tuple[int, int]]]:
+        """All description vectors of a category set stacked, with each category's row range."""
+        cached = self._matrices.get(sig)
+        if cached is not None:
+            self._matrices.move_to_end(sig)
+            return cached
+        rows: list[np.ndarray] = []
+        bounds: list[tuple[int, int]] = []
+        for _, texts in sig:
+            bounds.append((len(rows), len(rows) + len(texts)))
+            rows.extend(self._cached(t) for t in texts)
+        entry = (np.stack(rows), bounds)
+        self._matrices[sig] = entry
+        while len(self._matrices) > MATRIX_CACHE_SIZE:
+            self._matrices.popitem(last=False)
+        return entry
 
     def _cached(self, text: str) -> np.ndarray:
         vec = self.cache.get(text)
@@ -149,6 +181,13 @@ class EmbeddingClassifier:
             vec = self._encode([text])[0]
             self.cache.put(text, vec)
         return vec
+
+
+def _top_mean(sims: np.ndarray) -> np.ndarray:
+    """Per row, the mean of the TOP_MATCHES largest values (all of them when fewer)."""
+    if sims.shape[1] <= TOP_MATCHES:
+        return np.asarray(sims.mean(axis=1))
+    return np.asarray(np.partition(sims, -TOP_MATCHES, axis=1)[:, -TOP_MATCHES:].mean(axis=1))
 
 
 class NLIClassifier:

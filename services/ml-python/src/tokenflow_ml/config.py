@@ -28,8 +28,9 @@ class Settings(BaseSettings):
     eager_load: bool = True
     device: str = "cpu"
     torch_threads: int | None = None
-    # Weights of the causal LM (llmlingua + generation): "auto" = bfloat16 where the CPU/GPU
-    # computes it natively (avx512_bf16, amx_bf16, bf16 flags; CUDA with bf16), else float32.
+    # Weights of the causal LM (llmlingua + generation) and the sentence-embedding classifier:
+    # "auto" = bfloat16 where the CPU/GPU computes it natively (avx512_bf16, amx_bf16, bf16
+    # flags; CUDA with bf16), else float32.
     torch_dtype: Literal["auto", "float32", "bfloat16"] = "auto"
     data_dir: Path = SERVICE_ROOT / ".data"
 
