@@ -16,6 +16,8 @@ import { percentile, round, startGateway } from './start-gateway'
 const RUNS = Number(process.env.BENCH_RUNS ?? 40)
 const CHUNKS = 200
 const MODEL = 'llama-3.3-70b-versatile'
+const SETTLE_MS = 10
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 type Sample = { ttftMs: number; chunksPerSecond: number; chunks: number }
 
@@ -24,6 +26,7 @@ subscribe('net.client.socket', () => {
   connects += 1
 })
 
+const loadAtStart = round((await import('node:os')).loadavg()[0] ?? 0)
 const gateway = await startGateway()
 const openai = new OpenAI({ apiKey: 'bench', baseURL: gateway.fake.url, maxRetries: 0 })
 const client = createTokenFlowClient({ url: gateway.url, apiKey: gateway.apiKey })
@@ -67,18 +70,23 @@ const throughGateway = (procedure: 'routing' | 'generation', c: TokenFlowClient)
     let first = 0
     let last = 0
     let count = 0
+    let ended: Sample | null = null
     const handlers = {
       onData: ({ data }: { data: { type: string } }) => {
         if (data.type === 'text') {
           last = performance.now()
           if (count === 0) first = last
           count += 1
-        } else if (data.type === 'end' || data.type === 'error') {
+        } else if (data.type === 'end') {
+          ended = sample(started, first, last, count)
+        } else if (data.type === 'error') {
           subscription.unsubscribe()
-          if (data.type === 'error') reject(new Error(JSON.stringify(data)))
-          else resolve(sample(started, first, last, count))
+          reject(new Error(JSON.stringify(data)))
         }
       },
+      // The server closes the subscription after `end` (tRPC's `return` event); waiting for it,
+      // as the direct path waits for [DONE], leaves no half-closed stream behind the next sample.
+      onComplete: () => (ended ? resolve(ended) : reject(new Error('completed without end'))),
       onError: reject,
     }
     const subscription =
@@ -122,6 +130,9 @@ for (const scenario of scenarios) {
     // Rotating the order keeps "runs right after another path" from favouring one of them.
     const order = [...paths.slice(i % 3), ...paths.slice(0, i % 3)]
     for (const path of order) {
+      // Each sample starts on an idle process, as a user's request would, not inside the
+      // teardown of the previous one (same pause for every path).
+      await sleep(SETTLE_MS)
       const before = connects
       samples[path].push(await measure(path))
       connections[path] += connects - before
@@ -192,6 +203,10 @@ writeFileSync(
       date: new Date().toISOString(),
       node: process.version,
       cpus: (await import('node:os')).cpus().length,
+      loadAverage1m: {
+        atStart: loadAtStart,
+        atEnd: round((await import('node:os')).loadavg()[0] ?? 0),
+      },
       setup:
         'createApp with auth, rate limiter, CORS, body limit, request id, access log at info (lines discarded) and metrics; services from createServices; client, gateway and fake in one Node process',
       rows,

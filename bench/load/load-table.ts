@@ -1,6 +1,6 @@
 // Prints benchmark rows as an aligned table and writes them as JSON under bench/results/.
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { cpus } from 'node:os'
+import { cpus, loadavg } from 'node:os'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -30,6 +30,8 @@ export const writeResults = (name: string, command: string, body: Record<string,
     date: new Date().toISOString(),
     node: process.version,
     cpus: cpus().length,
+    // Other work on the same 2 cores moves these numbers; the load average says how much there was.
+    loadAverage1m: Number(loadavg()[0]?.toFixed(2)),
     ...body,
   }
   writeFileSync(file, `${JSON.stringify(document, null, 2)}\n`)

@@ -37,6 +37,8 @@ type Endpoint = {
 
 type Step = {
   rate: number
+  /** 2 when a latency miss was measured again. */
+  attempt: number
   achieved: number
   p50Ms: number
   p99Ms: number
@@ -205,7 +207,7 @@ const overhead = async () => {
     for (const endpoint of endpoints) {
       await hit(endpoint, rates[0] ?? 50, 3) // warm-up: JIT, connection pools, provider status cache
       const list: Step[] = []
-      for (const rate of rates) {
+      const measure = async (rate: number, attempt: number): Promise<Step> => {
         const base = endpoint.streams ? await baselineAt(rate) : 0
         const failedBefore = await failedStreams()
         const result = await hit(endpoint, rate, stepS)
@@ -215,8 +217,12 @@ const overhead = async () => {
         const overheadP99Ms = result.p99 - base
         const held =
           errors === 0 && overheadP99Ms < P99_OVERHEAD_LIMIT_MS && achieved >= rate * MIN_ACHIEVED
-        list.push({
+        console.log(
+          `${endpoint.name} @ ${rate}/s${attempt > 1 ? ' (again)' : ''}: achieved ${achieved.toFixed(0)}/s, p99 ${result.p99.toFixed(1)} ms (overhead ${overheadP99Ms.toFixed(1)} ms), errors ${errors}${held ? '' : '  <- over'}`,
+        )
+        return {
           rate,
+          attempt,
           achieved,
           p50Ms: result.p50,
           p99Ms: result.p99,
@@ -226,15 +232,25 @@ const overhead = async () => {
           overheadP99Ms,
           errors,
           held,
-        })
-        console.log(
-          `${endpoint.name} @ ${rate}/s: achieved ${achieved.toFixed(0)}/s, p99 ${result.p99.toFixed(1)} ms (overhead ${overheadP99Ms.toFixed(1)} ms), errors ${errors}${held ? '' : '  <- limit'}`,
-        )
-        if (!held) break
+        }
+      }
+      for (const rate of rates) {
+        let step = await measure(rate, 1)
+        list.push(step)
+        // One p99 over a few seconds is at the mercy of a GC pause or a neighbour's CPU burst on
+        // this shared 2-core machine: a latency miss is measured again before it ends the climb.
+        // Errors are never retried.
+        if (!step.held && step.errors === 0) {
+          step = await measure(rate, 2)
+          list.push(step)
+        }
+        if (!step.held) break
       }
       steps[endpoint.name] = list
       const best = [...list].reverse().find((step) => step.held)
-      const firstFailed = list.find((step) => !step.held)
+      // The step that ended the climb (its last attempt), if any.
+      const last = list.at(-1)
+      const firstFailed = last && !last.held ? last : undefined
       summary.push({
         endpoint: endpoint.name,
         surface: endpoint.surface,
@@ -265,7 +281,7 @@ const overhead = async () => {
       minAchievedShare: MIN_ACHIEVED,
       gateway: `src/index.ts, LOG_LEVEL=${logLevel}, API-key auth on, rate limiter on (limit not reached)`,
     },
-    note: 'overhead = p99 latency through the gateway minus p99 of the fake provider alone at the same offered rate (streams); endpoints without an upstream count their whole p99. A step holds when errors = 0, overhead < limit and the achieved rate is at least 95% of the offered one; stepping stops at the first step that does not hold.',
+    note: 'overhead = p99 latency through the gateway minus p99 of the fake provider alone at the same offered rate (streams); endpoints without an upstream count their whole p99. A step holds when errors = 0, overhead < limit and the achieved rate is at least 95% of the offered one; a step that misses on latency or rate only is measured once more, and stepping stops at the first step that does not hold twice (or has any error).',
     summary,
     steps,
   })
