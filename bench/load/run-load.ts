@@ -274,7 +274,8 @@ const overhead = async () => {
   printTable(summary)
   writeResults('load-overhead', COMMAND, {
     settings: {
-      rates,
+      // A string: biome keeps the committed JSON as JSON.stringify writes it only without number arrays.
+      rates: rates.join(','),
       stepS,
       connections,
       p99OverheadLimitMs: P99_OVERHEAD_LIMIT_MS,
