@@ -8,6 +8,8 @@ export type ChatRequest = {
   temperature?: number
   topP?: number
   maxTokens?: number
+  /** The gateway's request id, forwarded so the ML service's logs line up with ours. */
+  requestId?: string
 }
 
 export type ChatDelta =

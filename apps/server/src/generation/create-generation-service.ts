@@ -72,6 +72,7 @@ export const createGenerationService = (deps: GenerationServiceDeps): Generation
               topP: input.topP,
               maxTokens: input.maxTokens,
             },
+            requestId: options.requestId,
             category: null,
             strategy: null,
             compression: compressed.decision,

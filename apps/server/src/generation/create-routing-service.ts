@@ -134,6 +134,7 @@ export const createRoutingService = (deps: RoutingServiceDeps): RoutingService =
               topP: input.topP,
               maxTokens: input.maxTokens,
             },
+            requestId: options.requestId,
             category,
             strategy,
             compression: compressed.decision,

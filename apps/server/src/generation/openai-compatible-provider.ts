@@ -38,7 +38,10 @@ export const createOpenAiCompatibleProvider = (options: OpenAiCompatibleOptions)
             stream: true,
             stream_options: { include_usage: true },
           },
-          { signal },
+          {
+            signal,
+            headers: request.requestId ? { 'X-Request-Id': request.requestId } : undefined,
+          },
         ),
       ),
     probe: async (signal) => {

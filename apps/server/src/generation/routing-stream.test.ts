@@ -270,6 +270,15 @@ describe('routing.stream', () => {
 })
 
 describe('generation.stream', () => {
+  it('forwards the request id to OpenAI-compatible providers (the local model logs it)', async () => {
+    const caller = createCaller(createContext(servicesOnFake(fake), 'req-42'))
+    await collect(
+      await caller.generation.stream({ prompt: 'hi', model: 'local/smollm2-135m-instruct' }),
+    )
+    const chat = fake.requests.find((request) => request.path.endsWith('/chat/completions'))
+    expect(chat?.headers['x-request-id']).toBe('req-42')
+  })
+
   it('streams the named model with OpenRouter usage', async () => {
     fake.script('qwen/qwen3-235b-a22b-2507', { kind: 'stream', chunks: ['Hola', ' mundo'] })
     const caller = createCaller(createContext(servicesOnFake(fake)))

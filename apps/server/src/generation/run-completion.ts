@@ -23,6 +23,7 @@ export type CompletionPlan = {
   candidates: CatalogModel[]
   messages: ChatMessage[]
   sampling: { temperature?: number; topP?: number; maxTokens?: number }
+  requestId?: string
   category: MetadataEvent['category']
   strategy: string | null
   compression: MetadataEvent['compression']
@@ -68,7 +69,12 @@ const open = async (
   const iterator = deps.providers
     .get(model.provider)
     .stream(
-      { model: model.providerModelId, messages: plan.messages, ...plan.sampling },
+      {
+        model: model.providerModelId,
+        messages: plan.messages,
+        requestId: plan.requestId,
+        ...plan.sampling,
+      },
       attempt.signal,
     )
     [Symbol.asyncIterator]()
