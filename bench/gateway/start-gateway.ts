@@ -4,7 +4,7 @@
 // at the in-process fake provider, and the ML service is never reached (one candidate category,
 // compression off). Log lines are formatted at `info` as in production, then discarded.
 import { type FakeProvider, startFakeProvider } from '@tokenflow/fake-provider'
-import { createApp } from '../../apps/server/src/app'
+import { appConfigFromEnv, createApp } from '../../apps/server/src/app'
 import { parseEnv } from '../../apps/server/src/env'
 import { createLogger } from '../../apps/server/src/observability/logger'
 import { createMetrics } from '../../apps/server/src/observability/metrics'
@@ -48,11 +48,9 @@ export const startGateway = async (): Promise<Gateway> => {
     logger,
     metrics,
     config: {
-      apiKeys: env.TOKENFLOW_API_KEYS,
+      ...appConfigFromEnv(env),
       // The limiter runs on every request; the limit is high enough never to answer 429 here.
       rateLimitPerMinute: 1_000_000,
-      corsOrigins: env.CORS_ORIGINS,
-      bodyLimitBytes: env.BODY_LIMIT_BYTES,
     },
   })
   const server = await serveApp(app)

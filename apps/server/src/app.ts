@@ -12,6 +12,7 @@ import { HTTPException } from 'hono/http-exception'
 import { requestId } from 'hono/request-id'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { AppEnv } from './app-env'
+import type { Env } from './env'
 import { accessLog } from './middleware/access-log'
 import { apiKeyAuth } from './middleware/api-key-auth'
 import { rateLimit } from './middleware/rate-limit'
@@ -37,6 +38,14 @@ export type AppDeps = {
   logger?: Logger
   metrics?: Metrics
 }
+
+/** The app's settings as the environment gives them. */
+export const appConfigFromEnv = (env: Env): AppConfig => ({
+  apiKeys: env.TOKENFLOW_API_KEYS,
+  rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+  corsOrigins: env.CORS_ORIGINS,
+  bodyLimitBytes: env.BODY_LIMIT_BYTES,
+})
 
 const defaults: AppConfig = {
   apiKeys: [],

@@ -1,7 +1,7 @@
 // Serves the gateway on HOST:PORT and shuts down gracefully: stop accepting, let open requests
 // finish (streams included) for a few seconds, then exit.
 import { serve } from '@hono/node-server'
-import { createApp } from './app'
+import { appConfigFromEnv, createApp } from './app'
 import { EnvError, loadEnv } from './env'
 import { createLogger } from './observability/logger'
 import { createMetrics } from './observability/metrics'
@@ -27,12 +27,7 @@ const main = () => {
     services,
     logger,
     metrics,
-    config: {
-      apiKeys: env.TOKENFLOW_API_KEYS,
-      rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
-      corsOrigins: env.CORS_ORIGINS,
-      bodyLimitBytes: env.BODY_LIMIT_BYTES,
-    },
+    config: appConfigFromEnv(env),
   })
   const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (info) => {
     logger.info('listening', {

@@ -1,6 +1,6 @@
 // Builds the real app with real services from an env, as src/index.ts does, for tests that call
 // app.request() or serve it on a free port. Log lines are collected so tests can inspect them.
-import { type AppConfig, createApp } from '../src/app'
+import { type AppConfig, appConfigFromEnv, createApp } from '../src/app'
 import { parseEnv } from '../src/env'
 import { createLogger } from '../src/observability/logger'
 import { createMetrics } from '../src/observability/metrics'
@@ -24,13 +24,7 @@ export const buildApp = (
     services: wired.services,
     logger,
     metrics,
-    config: {
-      apiKeys: env.TOKENFLOW_API_KEYS,
-      rateLimitPerMinute: 0,
-      corsOrigins: env.CORS_ORIGINS,
-      bodyLimitBytes: env.BODY_LIMIT_BYTES,
-      ...config,
-    },
+    config: { ...appConfigFromEnv(env), rateLimitPerMinute: 0, ...config },
   })
   return { app, env, lines, metrics, ...wired }
 }
