@@ -11,6 +11,14 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
+def ensure_within_limit(field: str, chars: int, limit: int) -> None:
+    """413 naming the field when a text is longer than ML_MAX_TEXT_CHARS."""
+    if chars > limit:
+        raise StarletteHTTPException(
+            413, f"{field}: {chars} characters exceed ML_MAX_TEXT_CHARS={limit}"
+        )
+
+
 class CapabilityUnavailable(Exception):
     def __init__(self, capability: str, reason: str) -> None:
         super().__init__(f"{capability} unavailable: {reason}")

@@ -18,6 +18,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import StreamingResponse
 
 from tokenflow_ml.deps import Services, get_services
+from tokenflow_ml.errors import ensure_within_limit
 from tokenflow_ml.generation import ChatGenerator, FinishReason, GenerationParams, GenerationRun
 from tokenflow_ml.schemas import (
     ChatCompletion,
@@ -117,11 +118,7 @@ async def chat_completions(
         {"role": m.role if m.role != "developer" else "system", "content": _text(m.content)}
         for m in body.messages
     ]
-    total_chars = sum(len(m["content"]) for m in messages)
-    if total_chars > s.max_text_chars:
-        raise HTTPException(
-            413, f"messages: {total_chars} characters exceed ML_MAX_TEXT_CHARS={s.max_text_chars}"
-        )
+    ensure_within_limit("messages", sum(len(m["content"]) for m in messages), s.max_text_chars)
     max_tokens = min(
         body.max_completion_tokens or body.max_tokens or s.generation_max_tokens,
         s.generation_max_tokens,

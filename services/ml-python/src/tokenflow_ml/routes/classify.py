@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 import time
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends
 
 from tokenflow_ml.classification import ClassifyJob
 from tokenflow_ml.deps import Services, get_services
+from tokenflow_ml.errors import ensure_within_limit
 from tokenflow_ml.schemas import CategoryScore, ClassifyRequest, ClassifyResponse, ErrorResponse
 
 router = APIRouter(tags=["classification"])
@@ -27,11 +28,7 @@ async def classify(
     body: ClassifyRequest, services: Services = Depends(get_services)
 ) -> ClassifyResponse:
     settings = services.settings
-    if len(body.prompt) > settings.max_text_chars:
-        raise HTTPException(
-            413,
-            f"prompt: {len(body.prompt)} characters exceed ML_MAX_TEXT_CHARS={settings.max_text_chars}",
-        )
+    ensure_within_limit("prompt", len(body.prompt), settings.max_text_chars)
     method = settings.classifier_backend
     backend = services.registry.get("classification", method)
     descriptions = {

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends
 
 from tokenflow_ml.compression import compress_text
 from tokenflow_ml.deps import Services, get_services
-from tokenflow_ml.errors import UnknownMethod
+from tokenflow_ml.errors import UnknownMethod, ensure_within_limit
 from tokenflow_ml.schemas import CompressRequest, CompressResponse, ErrorResponse, TextSegment
 
 router = APIRouter(tags=["compression"])
@@ -28,11 +28,7 @@ async def compress(
     body: CompressRequest, services: Services = Depends(get_services)
 ) -> CompressResponse:
     settings = services.settings
-    if len(body.text) > settings.max_text_chars:
-        raise HTTPException(
-            413,
-            f"text: {len(body.text)} characters exceed ML_MAX_TEXT_CHARS={settings.max_text_chars}",
-        )
+    ensure_within_limit("text", len(body.text), settings.max_text_chars)
     method = body.method or settings.compression_default_method
     available = services.registry.methods("compression")
     if method not in available:
