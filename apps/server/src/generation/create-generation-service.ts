@@ -6,7 +6,7 @@ import { TRPCError } from '@trpc/server'
 import { applyCompression } from './apply-compression'
 import { toMessages } from './conversation'
 import type { ProviderRegistry } from './create-providers'
-import { runCompletion } from './run-completion'
+import { runCompletion, samplingOf } from './run-completion'
 import { createStreamHub, type StreamHubOptions } from './stream-hub'
 import { noopObserver, type StreamObserver } from './stream-observer'
 
@@ -67,11 +67,7 @@ export const createGenerationService = (deps: GenerationServiceDeps): Generation
             kind: 'generation',
             candidates: [model],
             messages: compressed.messages,
-            sampling: {
-              temperature: input.temperature,
-              topP: input.topP,
-              maxTokens: input.maxTokens,
-            },
+            sampling: samplingOf(input),
             requestId: options.requestId,
             category: null,
             strategy: null,

@@ -17,7 +17,7 @@ import { applyCompression } from './apply-compression'
 import { availableProviders, explainUnavailable } from './available-providers'
 import { latestUserTurn, toMessages } from './conversation'
 import type { ProviderRegistry } from './create-providers'
-import { runCompletion } from './run-completion'
+import { runCompletion, samplingOf } from './run-completion'
 import { selectModels } from './select-models'
 import { createStreamHub, type StreamHubOptions } from './stream-hub'
 import { noopObserver, type StreamObserver } from './stream-observer'
@@ -129,11 +129,7 @@ export const createRoutingService = (deps: RoutingServiceDeps): RoutingService =
             kind: 'routing',
             candidates,
             messages: compressed.messages,
-            sampling: {
-              temperature: input.temperature,
-              topP: input.topP,
-              maxTokens: input.maxTokens,
-            },
+            sampling: samplingOf(input),
             requestId: options.requestId,
             category,
             strategy,

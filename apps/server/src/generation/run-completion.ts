@@ -32,6 +32,15 @@ export type CompletionPlan = {
   startedAt: number
 }
 
+type Sampling = CompletionPlan['sampling']
+
+/** The sampling parameters of a generation or routing input, as providers take them. */
+export const samplingOf = ({ temperature, topP, maxTokens }: Sampling): Sampling => ({
+  temperature,
+  topP,
+  maxTokens,
+})
+
 export type CompletionDeps = { providers: ProviderRegistry; observer: StreamObserver }
 
 export const modelRef = (model: CatalogModel): ModelRef => ({
