@@ -134,8 +134,7 @@ def tiny_llmlingua2_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import torch
     from transformers import BertForTokenClassification
 
-    # llmlingua picks its word-piece merging rule from the model name, so the folder is named
-    # like the hub model it stands in for.
+    # Named like the hub model it stands in for (the response's `model` is the folder name).
     path = tmp_path_factory.mktemp("tiny") / "llmlingua-2-bert-base-multilingual-cased-tiny"
     path.mkdir()
     torch.manual_seed(0)

@@ -38,6 +38,7 @@ def test_routing_accuracy_with_catalog(
 
 
 def test_compression_keeps_key_facts_at_half(embedded_client: TestClient) -> None:
+    """The development set (copied from the shared data): the default method keeps its facts."""
     kept_total = facts_total = 0
     for txt in sorted((FIXTURES / "compression").glob("*.txt")):
         facts = json.loads(txt.with_suffix(".json").read_text())["key_facts"]
@@ -52,10 +53,8 @@ def test_compression_keeps_key_facts_at_half(embedded_client: TestClient) -> Non
             f"\n{txt.stem}: ratio {body['compression_ratio']:.3f}, facts {len(kept)}/{len(facts)}, "
             f"{body['latency_ms']:.0f} ms, missing {sorted(set(facts) - set(kept))}"
         )
-        assert body["method"] == "llmlingua" and body["model"] == "SmolLM2-135M-Instruct.Q4_1"
-        assert abs(body["compression_ratio"] - 0.5) <= 0.1
-        assert body["original_tokens"] > body["compressed_tokens"]
-        assert "".join(s["text"] for s in body["segments"]) == text
+        assert body["method"] == "encoder" and body["model"] == "all-MiniLM-L6-v2+keep-head"
+        assert abs(body["compression_ratio"] - 0.5) <= 0.03
     print(f"pooled key facts kept: {kept_total}/{facts_total} = {kept_total / facts_total:.1%}")
     assert kept_total / facts_total >= 0.9
 

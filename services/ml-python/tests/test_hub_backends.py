@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from tests.conftest import settings
+from tokenflow_ml.compression.contract import altered_numbers, is_word_subsequence
 from tokenflow_ml.main import create_app
 
 TEXT = (
@@ -32,7 +33,14 @@ def test_llmlingua2_ratio_force_tokens_and_code(tiny_llmlingua2_dir: Path) -> No
         res = client.post("/compress", json=body).json()
         assert res["method"] == "llmlingua2"
         assert res["model"] == tiny_llmlingua2_dir.name
-        assert abs(res["compression_ratio"] - 0.5) <= 0.15, res["compression_ratio"]
+        assert abs(res["compression_ratio"] - 0.5) <= 0.03, res["compression_ratio"]
+        assert is_word_subsequence(TEXT, res["compressed_text"])
+
+        # llmlingua's own post-processing re-spaces numbers ("0. 21"); the word-level path not.
+        numbers = "The rate rose from 0.21 to 4.2-fold, 15 stations, and $1,359.90 was paid. " * 20
+        res = client.post("/compress", json={"text": numbers, "ratio": 0.5, "preserve": []}).json()
+        assert is_word_subsequence(numbers, res["compressed_text"])
+        assert altered_numbers(numbers, res["compressed_text"]) == []
 
         text = TEXT + "\nRefund code SORRYXYZ applies.\n" + CODE + "\n" + TEXT
         res = client.post(

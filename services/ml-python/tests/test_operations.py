@@ -42,6 +42,7 @@ def test_model_load_failure_is_reported_and_isolated() -> None:
             llmlingua_model="/nonexistent/model",
             enable_generation=False,
             compression_methods=["llmlingua"],
+            compression_default_method="llmlingua",
         )
     )
     with TestClient(app) as client:

