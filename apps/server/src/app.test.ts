@@ -1,6 +1,8 @@
 // The Hono layer through app.request(): routing, validation, error bodies, limits, auth, CORS.
-// Services are the real ones, pointed at an ML service port where nothing listens.
-import { beforeAll, describe, expect, it } from 'vitest'
+// Services are the real ones, pointed at an ML service port where nothing listens, or at a bare
+// HTTP stand-in that records what the gateway sends it.
+import { createServer } from 'node:http'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../test/build-app'
 import { freePort } from '../test/free-port'
 import { readJson } from '../test/read-json'
@@ -71,6 +73,25 @@ describe('REST validation', () => {
     ['/api/compress', { ratio: 0.5 }, 'text'],
     ['/api/compress', { text: 'hi', method: 'zip' }, 'method'],
     ['/api/compress', { text: 'hi', force_tokens: [1] }, 'force_tokens.0'],
+    ['/api/compress', { text: 'hi', question: ' ' }, 'question'],
+    ['/api/compress/messages', { text: 'hi' }, 'messages'],
+    ['/api/compress/messages', { messages: [] }, 'messages'],
+    ['/api/compress/messages', { messages: [{ role: 'bot', content: 'x' }] }, 'messages.0.role'],
+    [
+      '/api/compress/messages',
+      { messages: [{ role: 'user', content: 'x', compress: 'yes' }] },
+      'messages.0.compress',
+    ],
+    [
+      '/api/compress/messages',
+      { messages: [{ role: 'user', content: 'x' }], target_tokens: 0 },
+      'target_tokens',
+    ],
+    [
+      '/api/compress/messages',
+      { messages: [{ role: 'user', content: 'x' }], question: 'q'.repeat(4_001) },
+      'question',
+    ],
     ['/api/classify', { prompt: '' }, 'prompt'],
     ['/api/classify', { prompt: 'x', possible_categories: 'a' }, 'possible_categories'],
     ['/api/classify', { prompt: 'x', multi_label: 'yes' }, 'multi_label'],
@@ -93,15 +114,18 @@ describe('REST validation', () => {
     expect(error.message).toContain(field)
   })
 
-  it.each(['/api/compress', '/api/classify', '/api/generate', '/api/models/select'])(
-    '%s rejects malformed JSON with 400',
-    async (path) => {
-      const { app } = buildApp({ ML_SERVICE_URL: deadMl })
-      const response = await app.request(path, post('{"text": '))
-      expect(response.status).toBe(400)
-      expect((await readJson(response)).error.message).toBe('request body must be valid JSON')
-    },
-  )
+  it.each([
+    '/api/compress',
+    '/api/compress/messages',
+    '/api/classify',
+    '/api/generate',
+    '/api/models/select',
+  ])('%s rejects malformed JSON with 400', async (path) => {
+    const { app } = buildApp({ ML_SERVICE_URL: deadMl })
+    const response = await app.request(path, post('{"text": '))
+    expect(response.status).toBe(400)
+    expect((await readJson(response)).error.message).toBe('request body must be valid JSON')
+  })
 
   it.each(['/api/compress', '/trpc/compression.compress'])(
     '%s rejects an oversized body with 413',
@@ -120,6 +144,135 @@ describe('REST validation', () => {
     const body = await readJson(response)
     expect(body.error.data.code).toBe('BAD_REQUEST')
     expect(body.error.data.issues[0].path).toBe('ratio')
+  })
+})
+
+describe('compression over REST, snake_case in and out', () => {
+  // Plays the ML service: records each body it is sent and answers the endpoint's shape.
+  const sent: { path: string; body: Record<string, unknown> }[] = []
+  const answers: Record<string, (body: Record<string, unknown>) => unknown> = {
+    '/compress': (body) => ({
+      original_text: body.text,
+      compressed_text: 'ledger first?',
+      original_tokens: 9,
+      compressed_tokens: 3,
+      compression_ratio: 0.3333,
+      method: 'encoder',
+      model: 'minilm',
+      latency_ms: 2.5,
+      tokenizer: 'cl100k_base',
+      segments: [
+        { text: 'Which ', kept: false },
+        { text: 'ledger', kept: true },
+      ],
+    }),
+    '/compress/messages': (body) => ({
+      messages: (body.messages as { role: string; content: string; compress?: boolean }[]).map(
+        (m) => ({
+          role: m.role,
+          content: m.compress ? m.content.split(' ')[0] : m.content,
+          compressed: m.compress ?? false,
+          original_tokens: m.content.split(' ').length,
+          compressed_tokens: m.compress ? 1 : m.content.split(' ').length,
+        }),
+      ),
+      original_tokens: 10,
+      compressed_tokens: 6,
+      compression_ratio: 0.6,
+      method: 'encoder',
+      model: 'minilm',
+      latency_ms: 3,
+      tokenizer: 'cl100k_base',
+      question: body.question ?? null,
+    }),
+  }
+  const ml = createServer((req, res) => {
+    let raw = ''
+    req.on('data', (chunk) => {
+      raw += chunk
+    })
+    req.on('end', () => {
+      const body = (raw ? JSON.parse(raw) : {}) as Record<string, unknown>
+      const answer = answers[req.url ?? '']
+      sent.push({ path: req.url ?? '', body })
+      res.writeHead(answer ? 200 : 404, { 'content-type': 'application/json' })
+      res.end(JSON.stringify(answer ? answer(body) : { detail: 'Not Found' }))
+    })
+  })
+  let mlUrl = ''
+  beforeAll(async () => {
+    const port = await freePort()
+    await new Promise<void>((done) => ml.listen(port, '127.0.0.1', done))
+    mlUrl = `http://127.0.0.1:${port}`
+  })
+  afterAll(() => new Promise<void>((done) => ml.close(() => done())))
+
+  it('POST /api/compress passes the question on', async () => {
+    const { app } = buildApp({ ML_SERVICE_URL: mlUrl })
+    const response = await app.request(
+      '/api/compress',
+      post({ text: 'Which ledger first?', method: 'encoder', question: 'Which ledger?' }),
+    )
+    expect(response.status).toBe(200)
+    expect(sent.at(-1)).toEqual({
+      path: '/compress',
+      body: { text: 'Which ledger first?', method: 'encoder', question: 'Which ledger?' },
+    })
+    expect((await readJson(response)).segments).toEqual([
+      { text: 'Which ', kept: false },
+      { text: 'ledger', kept: true },
+    ])
+  })
+
+  it('POST /api/compress/messages compresses a conversation', async () => {
+    const { app } = buildApp({ ML_SERVICE_URL: mlUrl })
+    const messages = [
+      { role: 'system', content: 'Be brief.' },
+      { role: 'assistant', content: 'Earlier answer here' },
+      { role: 'user', content: 'Long latest turn', compress: true },
+    ]
+    const response = await app.request(
+      '/api/compress/messages',
+      post({ messages, target_tokens: 6, force_tokens: ['ledger'], question: 'Which ledger?' }),
+    )
+    expect(response.status).toBe(200)
+    expect(sent.at(-1)).toEqual({
+      path: '/compress/messages',
+      body: { messages, target_tokens: 6, force_tokens: ['ledger'], question: 'Which ledger?' },
+    })
+    expect(await readJson(response)).toEqual({
+      messages: [
+        {
+          role: 'system',
+          content: 'Be brief.',
+          compressed: false,
+          original_tokens: 2,
+          compressed_tokens: 2,
+        },
+        {
+          role: 'assistant',
+          content: 'Earlier answer here',
+          compressed: false,
+          original_tokens: 3,
+          compressed_tokens: 3,
+        },
+        {
+          role: 'user',
+          content: 'Long',
+          compressed: true,
+          original_tokens: 3,
+          compressed_tokens: 1,
+        },
+      ],
+      original_tokens: 10,
+      compressed_tokens: 6,
+      compression_ratio: 0.6,
+      method: 'encoder',
+      model: 'minilm',
+      latency_ms: 3,
+      tokenizer: 'cl100k_base',
+      question: 'Which ledger?',
+    })
   })
 })
 

@@ -32,6 +32,11 @@ describe('appRouter over the real services', () => {
     expect(await codeOf(caller.compression.compress({ text: 'hello there' }))).toBe(
       'SERVICE_UNAVAILABLE',
     )
+    expect(
+      await codeOf(
+        caller.compression.compressMessages({ messages: [{ role: 'user', content: 'hello' }] }),
+      ),
+    ).toBe('SERVICE_UNAVAILABLE')
     expect(await codeOf(caller.classification.classify({ prompt: 'hello there' }))).toBe(
       'SERVICE_UNAVAILABLE',
     )
@@ -39,6 +44,7 @@ describe('appRouter over the real services', () => {
 
   it('rejects bad input with BAD_REQUEST before any service runs', async () => {
     expect(await codeOf(caller.compression.compress({ text: '' }))).toBe('BAD_REQUEST')
+    expect(await codeOf(caller.compression.compressMessages({ messages: [] }))).toBe('BAD_REQUEST')
     expect(
       await codeOf(caller.classification.classify({ prompt: 'x', categories: ['a', 'a'] })),
     ).toBe('BAD_REQUEST')

@@ -4,6 +4,7 @@
 import {
   classifyInputSchema,
   compressInputSchema,
+  compressMessagesInputSchema,
   generateInputSchema,
   routeInputSchema,
 } from '@tokenflow/api'
@@ -34,6 +35,11 @@ type Target = {
 
 const targets: Target[] = [
   { name: 'compress', schema: compressInputSchema, valid: { text: 'hello', ratio: 0.5 } },
+  {
+    name: 'compressMessages',
+    schema: compressMessagesInputSchema,
+    valid: { messages: [{ role: 'user', content: 'hello' }], question: 'hello?' },
+  },
   {
     name: 'classify',
     schema: classifyInputSchema,
@@ -79,12 +85,14 @@ const malformedBody = (target: Target, surface: 'rest' | 'trpc') =>
 
 const restPath: Record<string, string> = {
   compress: '/api/compress',
+  compressMessages: '/api/compress/messages',
   classify: '/api/classify',
   generate: '/api/generate',
   route: '/api/models/select',
 }
 const trpcPath: Record<string, string> = {
   compress: 'compression.compress',
+  compressMessages: 'compression.compressMessages',
   classify: 'classification.classify',
   generate: 'generation.stream',
   route: 'routing.stream',

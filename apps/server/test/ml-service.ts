@@ -97,10 +97,16 @@ export const startMlService = async (options: MlServiceOptions = {}): Promise<Ml
     started.stdout?.on('data', keep)
     started.stderr?.on('data', keep)
     child = started
-    await waitForReady(url, started, options.readyTimeoutMs ?? 180_000, () => output)
+    try {
+      await waitForReady(url, started, options.readyTimeoutMs ?? 180_000, () => output)
+    } catch (error) {
+      // Nobody holds a handle to a service that never became ready: stop it here.
+      await signal('SIGKILL')
+      throw error
+    }
   }
 
-  const signal = async (name: NodeJS.Signals) => {
+  async function signal(name: NodeJS.Signals) {
     const running = child
     if (!running?.pid || running.exitCode !== null || running.signalCode !== null) return
     try {

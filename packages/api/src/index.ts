@@ -8,10 +8,20 @@ export {
   classifyInputSchema,
   classifyOutputSchema,
 } from './schemas/classification'
-export type { CompressInput, CompressionMethod, CompressOutput } from './schemas/compression'
+export type {
+  CompressInput,
+  CompressionMethod,
+  CompressMessageRole,
+  CompressMessagesInput,
+  CompressMessagesOutput,
+  CompressOutput,
+} from './schemas/compression'
 export {
   compressInputSchema,
   compressionMethodSchema,
+  compressMessageRoleSchema,
+  compressMessagesInputSchema,
+  compressMessagesOutputSchema,
   compressOutputSchema,
   preserveKindSchema,
 } from './schemas/compression'
@@ -29,7 +39,13 @@ export {
 } from './schemas/generation'
 export type { DependencyHealth, Health } from './schemas/health'
 export { healthSchema } from './schemas/health'
-export { MAX_CATEGORIES, MAX_MESSAGES, MAX_TEXT_CHARS } from './schemas/limits'
+export {
+  MAX_CATEGORIES,
+  MAX_COMPRESS_MESSAGES,
+  MAX_MESSAGES,
+  MAX_QUESTION_CHARS,
+  MAX_TEXT_CHARS,
+} from './schemas/limits'
 export type {
   ModelInfo,
   ModelList,

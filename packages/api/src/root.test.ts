@@ -2,9 +2,10 @@
 // checked against their schemas, subscriptions forward tracked events and stop their source.
 import { TRPCError } from '@trpc/server'
 import { describe, expect, it } from 'vitest'
+import { ZodError } from 'zod'
 import { createContext } from './context'
 import { createCaller } from './root'
-import type { CompressOutput } from './schemas/compression'
+import type { CompressMessagesOutput, CompressOutput } from './schemas/compression'
 import type { StreamEvent, TrackedEvent } from './schemas/stream-event'
 import type { Services, StreamOptions } from './services'
 
@@ -18,6 +19,27 @@ const compressed: CompressOutput = {
   model: 'test',
   latencyMs: 1,
   segments: [{ text: 'a c', kept: true }],
+}
+
+const compressedMessages: CompressMessagesOutput = {
+  messages: [
+    {
+      role: 'system',
+      content: 'Be brief.',
+      compressed: false,
+      originalTokens: 3,
+      compressedTokens: 3,
+    },
+    { role: 'user', content: 'a c', compressed: true, originalTokens: 4, compressedTokens: 2 },
+  ],
+  originalTokens: 7,
+  compressedTokens: 5,
+  compressionRatio: 0.7143,
+  method: 'encoder',
+  model: 'test',
+  latencyMs: 1,
+  tokenizer: 'cl100k_base',
+  question: null,
 }
 
 const events: TrackedEvent[] = [
@@ -54,7 +76,7 @@ const unused = () => {
 }
 
 const servicesWith = (overrides: Partial<Services>): Services => ({
-  compression: { compress: unused },
+  compression: { compress: unused, compressMessages: unused },
   classification: { classify: unused },
   generation: { stream: unused },
   routing: { stream: unused },
@@ -84,6 +106,7 @@ describe('compression.compress', () => {
               received = input
               return compressed
             },
+            compressMessages: unused,
           },
         }),
       ),
@@ -100,6 +123,7 @@ describe('compression.compress', () => {
     [{ text: 'x', ratio: 1.5 }, 'ratio'],
     [{ text: 'x', method: 'zip' }, 'method'],
     [{ text: 42 }, 'text'],
+    [{ text: 'x', question: '  ' }, 'question'],
   ])('rejects %j with BAD_REQUEST naming %s', async (input, field) => {
     const caller = createCaller(createContext(servicesWith({})))
     const error = await caughtError(caller.compression.compress(input as never))
@@ -111,11 +135,93 @@ describe('compression.compress', () => {
     const caller = createCaller(
       createContext(
         servicesWith({
-          compression: { compress: async () => ({ ...compressed, compressedTokens: -1 }) },
+          compression: {
+            compress: async () => ({ ...compressed, compressedTokens: -1 }),
+            compressMessages: unused,
+          },
         }),
       ),
     )
     const error = await caughtError(caller.compression.compress({ text: 'a' }))
+    expect(error.code).toBe('INTERNAL_SERVER_ERROR')
+  })
+})
+
+describe('compression.compressMessages', () => {
+  const conversation = [
+    { role: 'system' as const, content: 'Be brief.' },
+    { role: 'user' as const, content: 'a b c d', compress: true },
+  ]
+
+  it('passes the conversation and the question to the service and returns its result', async () => {
+    let received: unknown
+    const caller = createCaller(
+      createContext(
+        servicesWith({
+          compression: {
+            compress: unused,
+            compressMessages: async (input) => {
+              received = input
+              return compressedMessages
+            },
+          },
+        }),
+      ),
+    )
+    await expect(
+      caller.compression.compressMessages({
+        messages: conversation,
+        method: 'encoder',
+        question: ' which letters? ',
+      }),
+    ).resolves.toEqual(compressedMessages)
+    expect(received).toEqual({
+      messages: conversation,
+      method: 'encoder',
+      question: 'which letters?',
+    })
+  })
+
+  // Issue paths come from the zod error, so nested fields are named exactly.
+  it.each([
+    ['messages', { messages: [] }],
+    ['messages.0.role', { messages: [{ role: 'bot', content: 'x' }] }],
+    ['messages.0.compress', { messages: [{ role: 'user', content: 'x', compress: 'yes' }] }],
+    ['messages.0.content', { messages: [{ role: 'user', content: 'x'.repeat(200_001) }] }],
+    ['ratio', { messages: conversation, ratio: 0 }],
+    ['method', { messages: conversation, method: 'zip' }],
+    ['question', { messages: conversation, question: 'q'.repeat(4_001) }],
+  ])('rejects a bad %s with BAD_REQUEST naming it', async (field, input) => {
+    const caller = createCaller(createContext(servicesWith({})))
+    const error = await caughtError(caller.compression.compressMessages(input as never))
+    expect(error.code).toBe('BAD_REQUEST')
+    const issues = error.cause instanceof ZodError ? error.cause.issues : []
+    expect(issues.map((issue) => issue.path.join('.'))).toContain(field)
+  })
+
+  it('rejects conversations over the total text limit, naming messages', async () => {
+    const caller = createCaller(createContext(servicesWith({})))
+    const half = { role: 'user' as const, content: 'x'.repeat(100_001) }
+    const error = await caughtError(caller.compression.compressMessages({ messages: [half, half] }))
+    expect(error.code).toBe('BAD_REQUEST')
+    expect(error.message).toContain('messages must hold at most 200000 characters in all')
+  })
+
+  it('refuses a service answer that breaks the output contract', async () => {
+    const caller = createCaller(
+      createContext(
+        servicesWith({
+          compression: {
+            compress: unused,
+            compressMessages: async () => ({
+              ...compressedMessages,
+              messages: compressedMessages.messages.map((m) => ({ ...m, compressedTokens: -1 })),
+            }),
+          },
+        }),
+      ),
+    )
+    const error = await caughtError(caller.compression.compressMessages({ messages: conversation }))
     expect(error.code).toBe('INTERNAL_SERVER_ERROR')
   })
 })

@@ -1,7 +1,12 @@
 // What the procedures need from the outside world. apps/server implements these; tests may pass
 // their own. The router never imports a server-only module.
 import type { ClassifyInput, ClassifyOutput } from './schemas/classification'
-import type { CompressInput, CompressOutput } from './schemas/compression'
+import type {
+  CompressInput,
+  CompressMessagesInput,
+  CompressMessagesOutput,
+  CompressOutput,
+} from './schemas/compression'
 import type { GenerateInput, RouteInput } from './schemas/generation'
 import type { Health } from './schemas/health'
 import type { ModelList, Rankings } from './schemas/models'
@@ -19,6 +24,10 @@ export type StreamOptions = CallOptions & {
 
 export interface CompressionService {
   compress(input: CompressInput, options?: CallOptions): Promise<CompressOutput>
+  compressMessages(
+    input: CompressMessagesInput,
+    options?: CallOptions,
+  ): Promise<CompressMessagesOutput>
 }
 
 export interface ClassificationService {

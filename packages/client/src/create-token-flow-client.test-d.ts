@@ -1,6 +1,6 @@
 // The client's types come from the router: a change of an output schema in @tokenflow/api must
 // show up here, or these assertions stop compiling.
-import type { CompressOutput, Health, StreamEvent } from '@tokenflow/api'
+import type { CompressMessagesOutput, CompressOutput, Health, StreamEvent } from '@tokenflow/api'
 import type { TRPCClientError } from '@trpc/client'
 import { describe, expectTypeOf, it } from 'vitest'
 import { createTokenFlowClient } from './create-token-flow-client'
@@ -13,6 +13,20 @@ describe('createTokenFlowClient types', () => {
     expectTypeOf<Result>().toEqualTypeOf<CompressOutput>()
     expectTypeOf<Result['compressedTokens']>().toEqualTypeOf<number>()
     expectTypeOf<Result['segments'][number]>().toEqualTypeOf<{ text: string; kept: boolean }>()
+  })
+
+  it('types compressMessages with the router output', () => {
+    type Result = Awaited<ReturnType<typeof client.compression.compressMessages.mutate>>
+    expectTypeOf<Result>().toEqualTypeOf<CompressMessagesOutput>()
+    expectTypeOf<Result['question']>().toEqualTypeOf<string | null>()
+    expectTypeOf<Result['messages'][number]>().toEqualTypeOf<{
+      role: 'system' | 'developer' | 'user' | 'assistant' | 'tool'
+      content: string
+      compressed: boolean
+      originalTokens: number
+      compressedTokens: number
+    }>()
+    expectTypeOf(client.compression.compressMessages.mutate).parameter(0).toHaveProperty('question')
   })
 
   it('rejects inputs the router would reject', () => {

@@ -1,16 +1,48 @@
-// CompressionService over the ML service's POST /compress (LLMLingua).
-import type { CompressInput, CompressionService, CompressOutput } from '@tokenflow/api'
-import type { CompressRequest, CompressResponse } from '../ml/ml-api'
+// CompressionService over the ML service's POST /compress and /compress/messages.
+import type {
+  CompressInput,
+  CompressionService,
+  CompressMessageRole,
+  CompressMessagesInput,
+  CompressMessagesOutput,
+  CompressOutput,
+} from '@tokenflow/api'
+import type {
+  CompressMessagesRequest,
+  CompressMessagesResponse,
+  CompressRequest,
+  CompressResponse,
+} from '../ml/ml-api'
 import type { MlClient } from '../ml/ml-client'
 import { toTRPCError } from '../ml/to-trpc-error'
 
-export const toCompressRequest = (input: CompressInput): CompressRequest => ({
-  text: input.text,
+type CompressOptions = Omit<CompressInput, 'text'>
+
+// Unset options are left out, so the ML service applies its configured defaults.
+const toCompressOptions = (input: CompressOptions): Omit<CompressRequest, 'text'> => ({
   ...(input.ratio !== undefined ? { ratio: input.ratio } : {}),
   ...(input.targetTokens !== undefined ? { target_tokens: input.targetTokens } : {}),
   ...(input.method ? { method: input.method } : {}),
   ...(input.forceTokens ? { force_tokens: input.forceTokens } : {}),
   ...(input.preserve ? { preserve: input.preserve } : {}),
+  ...(input.question !== undefined ? { question: input.question } : {}),
+})
+
+export const toCompressRequest = (input: CompressInput): CompressRequest => ({
+  text: input.text,
+  ...toCompressOptions(input),
+})
+
+export const toCompressMessagesRequest = ({
+  messages,
+  ...options
+}: CompressMessagesInput): CompressMessagesRequest => ({
+  messages: messages.map(({ role, content, compress }) => ({
+    role,
+    content,
+    ...(compress !== undefined ? { compress } : {}),
+  })),
+  ...toCompressOptions(options),
 })
 
 export const fromCompressResponse = (response: CompressResponse): CompressOutput => ({
@@ -25,6 +57,27 @@ export const fromCompressResponse = (response: CompressResponse): CompressOutput
   segments: response.segments.map(({ text, kept }) => ({ text, kept })),
 })
 
+export const fromCompressMessagesResponse = (
+  response: CompressMessagesResponse,
+): CompressMessagesOutput => ({
+  messages: response.messages.map((message) => ({
+    // The service echoes the roles it was sent; the router's output schema refuses any other.
+    role: message.role as CompressMessageRole,
+    content: message.content,
+    compressed: message.compressed,
+    originalTokens: message.original_tokens,
+    compressedTokens: message.compressed_tokens,
+  })),
+  originalTokens: response.original_tokens,
+  compressedTokens: response.compressed_tokens,
+  compressionRatio: response.compression_ratio,
+  method: response.method,
+  model: response.model,
+  latencyMs: response.latency_ms,
+  tokenizer: response.tokenizer ?? 'cl100k_base',
+  question: response.question,
+})
+
 export const createCompressionService = (ml: Pick<MlClient, 'post'>): CompressionService => ({
   async compress(input, options) {
     try {
@@ -34,6 +87,19 @@ export const createCompressionService = (ml: Pick<MlClient, 'post'>): Compressio
         options,
       )
       return fromCompressResponse(response)
+    } catch (error) {
+      throw toTRPCError(error)
+    }
+  },
+
+  async compressMessages(input, options) {
+    try {
+      const response = await ml.post<CompressMessagesResponse>(
+        '/compress/messages',
+        toCompressMessagesRequest(input),
+        options,
+      )
+      return fromCompressMessagesResponse(response)
     } catch (error) {
       throw toTRPCError(error)
     }

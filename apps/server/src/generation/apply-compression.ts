@@ -1,12 +1,14 @@
-// Decides whether to compress the latest user turn (request option, then the catalog's policy
-// for the category) and does it through the CompressionService. A failed compression never fails
-// the request: the prompt goes out uncompressed and the decision says why.
-import type {
-  CallOptions,
-  ChatMessage,
-  CompressionDecision,
-  CompressionService,
-  CompressOption,
+// Decides what of a conversation to compress (request option, then the catalog's policy for the
+// category) and does it in one CompressionService.compressMessages call: system prompts stay
+// verbatim, earlier turns are compressed, and the latest user turn too when it is long. A failed
+// compression never fails the request: the messages go out uncompressed and the decision says why.
+import {
+  type CallOptions,
+  type ChatMessage,
+  type CompressionDecision,
+  type CompressionService,
+  type CompressOption,
+  MAX_QUESTION_CHARS,
 } from '@tokenflow/api'
 import type { Catalog } from '@tokenflow/catalog'
 import { estimateTokens } from './estimate-tokens'
@@ -17,25 +19,39 @@ export type CompressionResult = {
   savedTokens: number
 }
 
-type Plan = { ratio: number } | { skip: string }
+type Plan = { ratio: number; latest: boolean; reason: string } | { skip: string }
 
 const plan = (
   option: CompressOption,
   catalog: Catalog,
   category: string | null,
   tokens: number,
+  hasHistory: boolean,
 ): Plan => {
   if (option === 'off') return { skip: 'compression off for this request' }
-  if (typeof option === 'object') return { ratio: option.ratio }
+  if (typeof option === 'object') {
+    return { ratio: option.ratio, latest: true, reason: `requested ratio ${option.ratio}` }
+  }
   const policy =
     (category ? catalog.compression.byCategory[category] : undefined) ?? catalog.compression.default
   const scope = category ? `category ${category}` : 'default policy'
   if (!policy.enabled) return { skip: `policy: never compress (${scope})` }
-  if (tokens < policy.minTokens) {
-    return { skip: `policy: ~${tokens} tokens is under the ${policy.minTokens}-token threshold` }
-  }
   if (policy.ratio >= 1) return { skip: `policy: ratio 1 (${scope})` }
-  return { ratio: policy.ratio }
+  const reason = `policy: ratio ${policy.ratio}${category ? ` for ${category}` : ''}`
+  if (tokens >= policy.minTokens) return { ratio: policy.ratio, latest: true, reason }
+  const under = `~${tokens} tokens is under the ${policy.minTokens}-token threshold`
+  if (!hasHistory) return { skip: `policy: ${under}` }
+  return { ratio: policy.ratio, latest: false, reason: `${reason}, latest turn kept (${under})` }
+}
+
+// The last paragraph of a long turn is usually what it asks; the compressor keeps what answers it.
+const questionOf = (turn: string): string | undefined => {
+  const whole = turn.trim()
+  const last = whole
+    .split(/\n\s*\n/)
+    .at(-1)
+    ?.trim()
+  return last && last.length < whole.length && last.length <= MAX_QUESTION_CHARS ? last : undefined
 }
 
 const skipped = (messages: ChatMessage[], reason: string): CompressionResult => ({
@@ -63,22 +79,37 @@ export const applyCompression = async (
   const index = messages.findLastIndex((message) => message.role === 'user')
   const turn = messages[index]
   if (!turn) return skipped(messages, 'no user turn to compress')
-  const decided = plan(option, catalog, category, estimateTokens(turn.content))
+  const isHistory = (message: ChatMessage, i: number) => message.role !== 'system' && i !== index
+  const tokens = estimateTokens(turn.content)
+  const decided = plan(option, catalog, category, tokens, messages.some(isHistory))
   if ('skip' in decided) return skipped(messages, decided.skip)
+  const open = messages.map(
+    (message, i) => isHistory(message, i) || (i === index && decided.latest),
+  )
+  const question = questionOf(turn.content)
   try {
-    const result = await compression.compress({ text: turn.content, ratio: decided.ratio }, options)
-    const compressed = messages.map((message, i) =>
-      i === index ? { ...message, content: result.compressedText || turn.content } : message,
+    const result = await compression.compressMessages(
+      {
+        messages: messages.map(({ role, content }, i) => ({ role, content, compress: open[i] })),
+        ratio: decided.ratio,
+        ...(question ? { question } : {}),
+      },
+      options,
     )
+    if (result.messages.length !== messages.length) {
+      throw new Error(`${result.messages.length} messages came back for ${messages.length}`)
+    }
     return {
-      messages: compressed,
+      // Kept messages go out byte for byte as they came, and so does one compressed to nothing
+      // (providers refuse empty content).
+      messages: messages.map((message, i) => ({
+        ...message,
+        content: (open[i] && result.messages[i]?.content) || message.content,
+      })),
       savedTokens: Math.max(0, result.originalTokens - result.compressedTokens),
       decision: {
         applied: true,
-        reason:
-          typeof option === 'object'
-            ? `requested ratio ${decided.ratio}`
-            : `policy: ratio ${decided.ratio}${category ? ` for ${category}` : ''}`,
+        reason: decided.reason,
         method: result.method,
         model: result.model,
         originalTokens: result.originalTokens,

@@ -21,7 +21,10 @@ export type FakeSetupOptions = {
 const unused = (what: string) => () => Promise.reject(new Error(`${what} was not expected here`))
 
 /** Fails loudly if a stream compresses when the test said it must not. */
-export const noCompression: CompressionService = { compress: unused('compression') }
+export const noCompression: CompressionService = {
+  compress: unused('compression'),
+  compressMessages: unused('compression'),
+}
 
 export const providersOnFake = (fake: FakeProvider, timeoutMs = 5_000): ProviderRegistry =>
   createProviders({

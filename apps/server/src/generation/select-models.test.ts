@@ -1,7 +1,6 @@
 import type { ProviderId } from '@tokenflow/api'
 import { catalog } from '@tokenflow/catalog'
 import { describe, expect, it } from 'vitest'
-import { applyCompression } from './apply-compression'
 import { blendedPrice, selectModels } from './select-models'
 
 const all = new Set<ProviderId>(['groq', 'openrouter', 'local'])
@@ -33,29 +32,5 @@ describe('selectModels', () => {
     expect(list[0]?.id).toBe('groq/openai/gpt-oss-20b')
     expect(list.at(-1)?.id).toBe('local/smollm2-135m-instruct')
     expect(new Set(ids(list))).toEqual(new Set(catalog.rankings.reasoning))
-  })
-})
-
-describe('applyCompression policy', () => {
-  const never = { compress: () => Promise.reject(new Error('must not be called')) }
-  const long = [{ role: 'user' as const, content: 'word '.repeat(2_000) }]
-
-  it('never compresses function-calling prompts under auto', async () => {
-    const result = await applyCompression(never, catalog, long, 'auto', 'function-calling', {})
-    expect(result.decision).toMatchObject({ applied: false })
-    expect(result.decision.reason).toMatch(/never compress/)
-    expect(result.messages).toBe(long)
-  })
-
-  it('leaves prompts under the category threshold alone', async () => {
-    const short = [{ role: 'user' as const, content: 'a short question' }]
-    const result = await applyCompression(never, catalog, short, 'auto', 'text-to-text', {})
-    expect(result.decision.reason).toMatch(/under the 800-token threshold/)
-  })
-
-  it('sends the prompt uncompressed and says why when compression fails', async () => {
-    const result = await applyCompression(never, catalog, long, { ratio: 0.5 }, null, {})
-    expect(result.decision.applied).toBe(false)
-    expect(result.decision.reason).toMatch(/compression failed, sent uncompressed/)
   })
 })

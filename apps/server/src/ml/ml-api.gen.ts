@@ -72,6 +72,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/compress/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Compress Messages */
+        post: operations["compressMessages"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/classify": {
         parameters: {
             query?: never;
@@ -286,13 +303,23 @@ export interface components {
             /** Total Tokens */
             total_tokens: number;
         };
-        /** CompressRequest */
-        CompressRequest: {
+        /** CompressMessage */
+        CompressMessage: {
             /**
-             * Text
-             * @description Text to compress.
+             * Role
+             * @enum {string}
              */
-            text: string;
+            role: "system" | "developer" | "user" | "assistant" | "tool";
+            /** Content */
+            content: string;
+            /**
+             * Compress
+             * @description Whether this message may be compressed. Default: system and developer messages and the latest user message are kept, the others compressed.
+             */
+            compress?: boolean | null;
+        };
+        /** CompressMessagesRequest */
+        CompressMessagesRequest: {
             /**
              * Ratio
              * @description Fraction of tokens to keep (cl100k_base tokens).
@@ -308,7 +335,7 @@ export interface components {
              * Method
              * @description Compression method; the configured default when omitted.
              */
-            method?: ("llmlingua2" | "llmlingua") | null;
+            method?: ("encoder" | "llmlingua2" | "llmlingua") | null;
             /**
              * Force Tokens
              * @description Strings kept verbatim wherever they occur.
@@ -319,6 +346,82 @@ export interface components {
              * @description Kinds of spans kept verbatim; the configured default (ML_COMPRESSION_DEFAULT_PRESERVE) when omitted, none when empty.
              */
             preserve?: ("code" | "json" | "numbers" | "identifiers" | "entities" | "urls")[] | null;
+            /**
+             * Question
+             * @description A question the compressed text must still answer: its words and the sentences holding them are kept first, and the question itself verbatim.
+             */
+            question?: string | null;
+            /** Messages */
+            messages: components["schemas"]["CompressMessage"][];
+        };
+        /** CompressMessagesResponse */
+        CompressMessagesResponse: {
+            /** Messages */
+            messages: components["schemas"]["CompressedMessage"][];
+            /**
+             * Original Tokens
+             * @description Tokens of all messages' contents (cl100k_base).
+             */
+            original_tokens: number;
+            /** Compressed Tokens */
+            compressed_tokens: number;
+            /** Compression Ratio */
+            compression_ratio: number;
+            /** Method */
+            method: string;
+            /** Model */
+            model: string;
+            /** Latency Ms */
+            latency_ms: number;
+            /**
+             * Tokenizer
+             * @default cl100k_base
+             */
+            tokenizer?: string;
+            /**
+             * Question
+             * @description The question the compression kept in view.
+             */
+            question: string | null;
+        };
+        /** CompressRequest */
+        CompressRequest: {
+            /**
+             * Ratio
+             * @description Fraction of tokens to keep (cl100k_base tokens).
+             * @default 0.5
+             */
+            ratio?: number;
+            /**
+             * Target Tokens
+             * @description Token budget; overrides `ratio` when given.
+             */
+            target_tokens?: number | null;
+            /**
+             * Method
+             * @description Compression method; the configured default when omitted.
+             */
+            method?: ("encoder" | "llmlingua2" | "llmlingua") | null;
+            /**
+             * Force Tokens
+             * @description Strings kept verbatim wherever they occur.
+             */
+            force_tokens?: string[];
+            /**
+             * Preserve
+             * @description Kinds of spans kept verbatim; the configured default (ML_COMPRESSION_DEFAULT_PRESERVE) when omitted, none when empty.
+             */
+            preserve?: ("code" | "json" | "numbers" | "identifiers" | "entities" | "urls")[] | null;
+            /**
+             * Question
+             * @description A question the compressed text must still answer: its words and the sentences holding them are kept first, and the question itself verbatim.
+             */
+            question?: string | null;
+            /**
+             * Text
+             * @description Text to compress.
+             */
+            text: string;
         };
         /** CompressResponse */
         CompressResponse: {
@@ -357,6 +460,22 @@ export interface components {
              * @description The original text in word runs, each marked kept or removed.
              */
             segments: components["schemas"]["TextSegment"][];
+        };
+        /** CompressedMessage */
+        CompressedMessage: {
+            /** Role */
+            role: string;
+            /** Content */
+            content: string;
+            /**
+             * Compressed
+             * @description Whether this message was open to compression.
+             */
+            compressed: boolean;
+            /** Original Tokens */
+            original_tokens: number;
+            /** Compressed Tokens */
+            compressed_tokens: number;
         };
         /** ErrorResponse */
         ErrorResponse: {
@@ -599,6 +718,66 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CompressResponse"];
+                };
+            };
+            /** @description Unknown or unloaded method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Text longer than ML_MAX_TEXT_CHARS */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Model unavailable or saturated */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    compressMessages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompressMessagesRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompressMessagesResponse"];
                 };
             };
             /** @description Unknown or unloaded method */

@@ -6,5 +6,7 @@ type Schemas = components['schemas']
 
 export type CompressRequest = Schemas['CompressRequest']
 export type CompressResponse = Schemas['CompressResponse']
+export type CompressMessagesRequest = Schemas['CompressMessagesRequest']
+export type CompressMessagesResponse = Schemas['CompressMessagesResponse']
 export type ClassifyRequest = Schemas['ClassifyRequest']
 export type ClassifyResponse = Schemas['ClassifyResponse']

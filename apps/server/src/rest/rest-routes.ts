@@ -3,6 +3,7 @@
 import {
   classifyInputSchema,
   compressInputSchema,
+  compressMessagesInputSchema,
   generateInputSchema,
   routeInputSchema,
   type Services,
@@ -28,6 +29,11 @@ export const createRestRoutes = ({ services, onStreamError }: RestRoutesOptions)
   api.post('/compress', async (c) => {
     const input = await parseBody(c, compressInputSchema)
     return c.json(snakeize(await services.compression.compress(input, call(c))))
+  })
+
+  api.post('/compress/messages', async (c) => {
+    const input = await parseBody(c, compressMessagesInputSchema)
+    return c.json(snakeize(await services.compression.compressMessages(input, call(c))))
   })
 
   api.post('/classify', async (c) => {

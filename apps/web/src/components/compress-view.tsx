@@ -1,4 +1,4 @@
-// Compress: a text in, the compressed text out beside the original with removed tokens struck.
+// Compress: a text in, the compressed text out beside the original with removed words struck.
 import type { CompressionMethod, ModelInfo } from '@tokenflow/api'
 import { type FormEvent, useId, useState } from 'react'
 import { describeError } from '../lib/describe-error'
@@ -10,11 +10,11 @@ import { ErrorNotice } from './error-notice'
 import { ModelSelect, useModelInfo } from './model-select'
 import { TextDropArea } from './text-drop-area'
 
-// '' leaves the choice to the ML service, which knows which methods it has loaded.
-const METHODS: { id: CompressionMethod | ''; label: string }[] = [
-  { id: '', label: 'Service default' },
-  { id: 'llmlingua2', label: 'LLMLingua-2 (token classifier)' },
+// The encoder ships with the ML service and runs offline; the LLMLingua ones need their models.
+const METHODS: { id: CompressionMethod; label: string }[] = [
+  { id: 'encoder', label: 'Encoder (fast, offline default)' },
   { id: 'llmlingua', label: 'LLMLingua (perplexity based)' },
+  { id: 'llmlingua2', label: 'LLMLingua-2 (token classifier)' },
 ]
 
 // Savings only mean something on a paid model.
@@ -22,10 +22,11 @@ const firstPriced = (models: ModelInfo[]) =>
   models.find((m) => m.pricing.inputPerMillion > 0) ?? models[0]
 
 export function CompressView() {
-  const ids = { ratio: useId(), method: useId() }
+  const ids = { ratio: useId(), method: useId(), question: useId(), questionHint: useId() }
   const [text, setText] = useState('')
+  const [question, setQuestion] = useState('')
   const [ratio, setRatio] = useState(0.5)
-  const [method, setMethod] = useState<CompressionMethod | ''>('')
+  const [method, setMethod] = useState<CompressionMethod>('encoder')
   const [modelId, setModelId] = useState('')
   const [fieldError, setFieldError] = useState<string | null>(null)
   const compress = trpc.compression.compress.useMutation()
@@ -38,7 +39,7 @@ export function CompressView() {
       return
     }
     setFieldError(null)
-    compress.mutate({ text, ratio, method: method || undefined })
+    compress.mutate({ text, ratio, method, question: question.trim() || undefined })
   }
 
   return (
@@ -46,7 +47,7 @@ export function CompressView() {
       <header className="view-header">
         <h1 id="compress-title">Compress</h1>
         <p className="muted">
-          Shrink a prompt with LLMLingua before it reaches a model: fewer tokens, lower cost.
+          Shrink a prompt before it reaches a model: fewer tokens, lower cost.
         </p>
       </header>
       <form className="panel form" onSubmit={onSubmit} aria-label="Compress a text">
@@ -61,6 +62,21 @@ export function CompressView() {
             {fieldError}
           </p>
         )}
+        <div className="field">
+          <label htmlFor={ids.question}>Question</label>
+          <input
+            id={ids.question}
+            type="text"
+            value={question}
+            placeholder="e.g. Which table should we migrate first?"
+            aria-describedby={ids.questionHint}
+            onChange={(event) => setQuestion(event.target.value)}
+          />
+          <span id={ids.questionHint} className="muted small">
+            Optional: what the compressed text must still answer; the words that answer it are kept
+            first.
+          </span>
+        </div>
         <div className="form-row">
           <div className="field">
             <label htmlFor={ids.ratio}>Target ratio</label>
@@ -83,7 +99,7 @@ export function CompressView() {
             <select
               id={ids.method}
               value={method}
-              onChange={(event) => setMethod(event.target.value as CompressionMethod | '')}
+              onChange={(event) => setMethod(event.target.value as CompressionMethod)}
             >
               {METHODS.map((m) => (
                 <option key={m.id} value={m.id}>
@@ -115,7 +131,7 @@ export function CompressView() {
             <section className="panel" aria-labelledby="original-title">
               <div className="panel-head">
                 <h2 id="original-title">Original</h2>
-                <span className="muted small">removed tokens struck through</span>
+                <span className="muted small">removed words struck through</span>
               </div>
               <CompressionDiff segments={compress.data.segments} />
             </section>

@@ -14,7 +14,10 @@ const notImplemented = (): never => {
 }
 
 const unusedServices: Services = {
-  compression: { compress: async () => notImplemented() },
+  compression: {
+    compress: async () => notImplemented(),
+    compressMessages: async () => notImplemented(),
+  },
   classification: { classify: async () => notImplemented() },
   generation: { stream: () => notImplemented() },
   routing: { stream: () => notImplemented() },

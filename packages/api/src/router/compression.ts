@@ -1,5 +1,10 @@
 import type { TRPCRouterRecord } from '@trpc/server'
-import { compressInputSchema, compressOutputSchema } from '../schemas/compression'
+import {
+  compressInputSchema,
+  compressMessagesInputSchema,
+  compressMessagesOutputSchema,
+  compressOutputSchema,
+} from '../schemas/compression'
 import { publicProcedure } from '../trpc'
 
 export const compressionRouter = {
@@ -8,5 +13,11 @@ export const compressionRouter = {
     .output(compressOutputSchema)
     .mutation(({ ctx, input, signal }) =>
       ctx.services.compression.compress(input, { signal, requestId: ctx.requestId }),
+    ),
+  compressMessages: publicProcedure
+    .input(compressMessagesInputSchema)
+    .output(compressMessagesOutputSchema)
+    .mutation(({ ctx, input, signal }) =>
+      ctx.services.compression.compressMessages(input, { signal, requestId: ctx.requestId }),
     ),
 } satisfies TRPCRouterRecord
