@@ -1,5 +1,6 @@
 // CompressionService over the ML service's POST /compress and /compress/messages.
 import type {
+  CallOptions,
   CompressInput,
   CompressionService,
   CompressMessageRole,
@@ -78,30 +79,29 @@ export const fromCompressMessagesResponse = (
   question: response.question,
 })
 
-export const createCompressionService = (ml: Pick<MlClient, 'post'>): CompressionService => ({
-  async compress(input, options) {
+export const createCompressionService = (ml: Pick<MlClient, 'post'>): CompressionService => {
+  // One ML call, its answer mapped to the router's shape, its failure to a TRPCError.
+  const call = async <Response, Output>(
+    path: string,
+    body: unknown,
+    options: CallOptions | undefined,
+    map: (response: Response) => Output,
+  ): Promise<Output> => {
     try {
-      const response = await ml.post<CompressResponse>(
-        '/compress',
-        toCompressRequest(input),
-        options,
-      )
-      return fromCompressResponse(response)
+      return map(await ml.post<Response>(path, body, options))
     } catch (error) {
       throw toTRPCError(error)
     }
-  },
-
-  async compressMessages(input, options) {
-    try {
-      const response = await ml.post<CompressMessagesResponse>(
+  }
+  return {
+    compress: (input, options) =>
+      call('/compress', toCompressRequest(input), options, fromCompressResponse),
+    compressMessages: (input, options) =>
+      call(
         '/compress/messages',
         toCompressMessagesRequest(input),
         options,
-      )
-      return fromCompressMessagesResponse(response)
-    } catch (error) {
-      throw toTRPCError(error)
-    }
-  },
-})
+        fromCompressMessagesResponse,
+      ),
+  }
+}
