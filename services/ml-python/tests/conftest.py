@@ -104,7 +104,7 @@ def embedded_client() -> Iterator[TestClient]:
 @pytest.fixture(scope="session")
 def catalog() -> dict[str, list[str]]:
     data = json.loads(CATALOG.read_text())
-    return {c["id"]: [c["description"], *c["examples"]] for c in data["categories"]}
+    return {c["id"]: [c["description"], *c.get("examples", [])] for c in data["categories"]}
 
 
 def _write_tokenizer(path: Path) -> None:

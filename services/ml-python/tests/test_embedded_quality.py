@@ -23,7 +23,7 @@ def test_routing_accuracy_with_catalog(
         )
         assert res.status_code == 200
         body = res.json()
-        assert body["method"] == "embedding" and body["model"] == "all-MiniLM-L6-v2"
+        assert body["method"] == "embedding-head" and body["model"] == "all-MiniLM-L6-v2"
         assert abs(sum(c["score"] for c in body["all_categories"]) - 1) < 1e-3
         confusion[(row["category"], body["top_category"])] += 1
     correct = sum(n for (truth, pred), n in confusion.items() if truth == pred)

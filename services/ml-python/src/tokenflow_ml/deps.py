@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from fastapi import Request
 
 from tokenflow_ml.batcher import MicroBatcher
-from tokenflow_ml.classification import ClassifyJob
+from tokenflow_ml.classification import Classification, ClassifyJob
 from tokenflow_ml.config import Settings
 from tokenflow_ml.limiter import CapabilityLimiter
 from tokenflow_ml.metrics import Metrics
@@ -27,7 +27,7 @@ class Services:
     registry: ModelRegistry
     metrics: Metrics
     limiters: dict[str, CapabilityLimiter]
-    batcher: MicroBatcher[ClassifyJob, list[float]]
+    batcher: MicroBatcher[ClassifyJob, Classification]
 
     @asynccontextmanager
     async def admitted(self, capability: str, model: str) -> AsyncIterator[None]:

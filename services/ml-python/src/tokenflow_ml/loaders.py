@@ -27,6 +27,9 @@ def _warm_compression(backend: WordScorer) -> None:
 
 
 def _warm_classifier(backend: Any) -> None:
+    from tokenflow_ml.intent_features import intent_features
+
+    intent_features("Warm up the language identifier.")
     backend.classify_batch([ClassifyJob("Warm up the classifier.", ["warm up", "other"])])
 
 
@@ -62,7 +65,7 @@ def build_registry(settings: Settings) -> ModelRegistry:
                 model.to(lm_dtype)
                 return EmbeddingClassifier(
                     model, _embedding_name(ref), settings.description_cache_size,
-                    settings.language_signal_weight,
+                    settings.language_signal_weight, settings.classifier_head,
                 )  # fmt: skip
 
             registry.add(

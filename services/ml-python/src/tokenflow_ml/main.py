@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from tokenflow_ml import __version__
 from tokenflow_ml.batcher import MicroBatcher
-from tokenflow_ml.classification import ClassifyJob
+from tokenflow_ml.classification import Classification, ClassifyJob
 from tokenflow_ml.config import Settings, get_settings
 from tokenflow_ml.deps import Services
 from tokenflow_ml.errors import install_error_handlers
@@ -88,9 +88,9 @@ def _document_stream_chunks(app: FastAPI) -> None:
 
 
 def _services(settings: Settings, registry: ModelRegistry, metrics: Metrics) -> Services:
-    def classify_batch(jobs: list[ClassifyJob]) -> list[list[float]]:
+    def classify_batch(jobs: list[ClassifyJob]) -> list[Classification]:
         backend = registry.get("classification", settings.classifier_backend)
-        result: list[list[float]] = backend.classify_batch(jobs)
+        result: list[Classification] = backend.classify_batch(jobs)
         return result
 
     limiters = {
@@ -104,7 +104,7 @@ def _services(settings: Settings, registry: ModelRegistry, metrics: Metrics) -> 
             "generation", settings.max_concurrency_generation, settings.queue_timeout_s
         ),
     }
-    batcher: MicroBatcher[ClassifyJob, list[float]] = MicroBatcher(
+    batcher: MicroBatcher[ClassifyJob, Classification] = MicroBatcher(
         classify_batch,
         settings.classify_batch_window_ms,
         settings.classify_max_batch_size,

@@ -154,7 +154,14 @@ class ClassifyResponse(BaseModel):
     confidence_score: float
     all_categories: list[CategoryScore] = Field(description="Sorted by score, highest first.")
     model: str
-    method: str
+    method: str = Field(
+        description="'embedding-head': the trained head decided (every category had examples); "
+        "'embedding': zero-shot similarity with the descriptions; 'nli': the hub NLI pipeline."
+    )
+    calibrated: bool = Field(
+        description="Whether confidence_score is a calibrated probability (temperature-scaled "
+        "on held-out folds of the training set), so that a threshold on it means what it says."
+    )
     latency_ms: float
 
 

@@ -39,11 +39,11 @@ async def classify(
         log.info("classify input", extra={"prompt": body.prompt})
     started = time.perf_counter()
     async with services.admitted("classification", backend.model_name):
-        scores = await services.batcher.submit(job)
+        result = await services.batcher.submit(job)
     ranked = sorted(
         (
             CategoryScore(category=c, score=round(s, 6))
-            for c, s in zip(job.categories, scores, strict=True)
+            for c, s in zip(job.categories, result.scores, strict=True)
         ),
         key=lambda cs: cs.score,
         reverse=True,
@@ -53,6 +53,7 @@ async def classify(
         confidence_score=ranked[0].score,
         all_categories=ranked,
         model=backend.model_name,
-        method=backend.method,
+        method=result.method,
+        calibrated=result.calibrated,
         latency_ms=round((time.perf_counter() - started) * 1000, 2),
     )
