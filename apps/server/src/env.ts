@@ -44,6 +44,10 @@ export const envSchema = z.object({
   OPENROUTER_API_KEY: optionalString,
   OPENROUTER_BASE_URL: z.url().default('https://openrouter.ai/api/v1'),
   LOCAL_MODEL_ENABLED: booleanFlag(true),
+  /** A JSON file of categories, rankings, compression policies and models merged over the catalog. */
+  CATALOG_FILE: optionalString,
+  /** Below this classifier confidence routing abstains (fallback or general model); 0 turns it off. */
+  ROUTING_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.5),
   PROVIDER_TIMEOUT_MS: positiveInt(60_000),
   STREAM_REPLAY_LIMIT: positiveInt(1_000),
   TOKENFLOW_API_KEYS: list,

@@ -1,6 +1,7 @@
 // Serves the gateway on HOST:PORT and shuts down gracefully: stop accepting, let open requests
 // finish (streams included) for a few seconds, then exit.
 import { serve } from '@hono/node-server'
+import { CatalogError } from '@tokenflow/catalog'
 import { appConfigFromEnv, createApp } from './app'
 import { EnvError, loadEnv } from './env'
 import { createLogger } from './observability/logger'
@@ -61,7 +62,7 @@ const main = () => {
 try {
   main()
 } catch (error) {
-  if (error instanceof EnvError) {
+  if (error instanceof EnvError || error instanceof CatalogError) {
     console.error(error.message)
     process.exit(1)
   }

@@ -1,7 +1,7 @@
-// Wires every service from the parsed env: the ML client (shared by compression, classification
-// and health), the LLM providers, and the generation engineer's streaming services.
+// Wires every service from the parsed env: the catalog (CATALOG_FILE merged over the shipped
+// one), the ML client (shared by compression, classification and health), the LLM providers, and
+// the generation engineer's streaming services.
 import type { Services } from '@tokenflow/api'
-import { type Catalog, catalog as defaultCatalog } from '@tokenflow/catalog'
 import { createClassificationService } from './classification/classification-service'
 import { createCompressionService } from './compression/compression-service'
 import type { Env } from './env'
@@ -10,6 +10,7 @@ import { createModelService } from './generation/create-model-service'
 import { createProviders } from './generation/create-providers'
 import { createRoutingService } from './generation/create-routing-service'
 import { createHealthService } from './health/health-service'
+import { loadCatalog } from './load-catalog'
 import { createMlClient } from './ml/ml-client'
 import type { Metrics } from './observability/metrics'
 import { metricsStreamObserver } from './observability/metrics-stream-observer'
@@ -28,16 +29,17 @@ export type ServicesEnv = Pick<
   | 'LOCAL_MODEL_ENABLED'
   | 'PROVIDER_TIMEOUT_MS'
   | 'STREAM_REPLAY_LIMIT'
+  | 'CATALOG_FILE'
+  | 'ROUTING_MIN_CONFIDENCE'
 >
 
 export const version = '0.1.0'
 
 const breakerGauge = { closed: 0, 'half-open': 1, open: 2 } as const
 
-export const createServices = (
-  env: ServicesEnv,
-  { metrics, catalog = defaultCatalog }: { metrics: Metrics; catalog?: Catalog },
-) => {
+export const createServices = (env: ServicesEnv, { metrics }: { metrics: Metrics }) => {
+  const catalog = loadCatalog(env.CATALOG_FILE)
+  const minConfidence = env.ROUTING_MIN_CONFIDENCE
   const ml = createMlClient({
     baseUrl: env.ML_SERVICE_URL,
     token: env.ML_INTERNAL_TOKEN,
@@ -58,7 +60,7 @@ export const createServices = (
   })
   const observer = metricsStreamObserver(metrics)
   const compression = createCompressionService(ml)
-  const classification = createClassificationService({ ml, catalog })
+  const classification = createClassificationService({ ml, catalog, minConfidence })
 
   const streams = { replayLimit: env.STREAM_REPLAY_LIMIT }
   const services: Services = {
@@ -72,6 +74,7 @@ export const createServices = (
       compression,
       observer,
       streams,
+      minConfidence,
     }),
     models: createModelService({ catalog, providers }),
     health: createHealthService({ ml, providers, version }),

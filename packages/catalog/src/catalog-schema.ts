@@ -20,7 +20,10 @@ export const catalogCategorySchema = z.object({
   id: z.string().min(1),
   title: z.string().min(1),
   description: z.string().min(1),
-  examples: z.array(z.string().min(1)).min(1),
+  /** Training examples for the classifier's head; without any the category is zero-shot. */
+  examples: z.array(z.string().min(1)).default([]),
+  /** The model an abstained decision (confidence below the routing threshold) goes to. */
+  fallback: z.string().min(1).optional(),
 })
 export type CatalogCategory = z.infer<typeof catalogCategorySchema>
 
@@ -49,6 +52,18 @@ export const catalogSchema = z
       ctx.addIssue({ code: 'custom', path: ['models'], message: 'model ids must be unique' })
     }
     const categoryIds = new Set(catalog.categories.map((c) => c.id))
+    if (categoryIds.size !== catalog.categories.length) {
+      ctx.addIssue({ code: 'custom', path: ['categories'], message: 'category ids must be unique' })
+    }
+    catalog.categories.forEach((category, index) => {
+      if (category.fallback && !modelIds.has(category.fallback)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['categories', index, 'fallback'],
+          message: `category ${category.id}: unknown fallback model ${category.fallback}`,
+        })
+      }
+    })
     for (const category of categoryIds) {
       if (!catalog.rankings[category]) {
         ctx.addIssue({ code: 'custom', path: ['rankings', category], message: 'missing ranking' })
@@ -68,3 +83,19 @@ export const catalogSchema = z
     }
   })
 export type Catalog = z.infer<typeof catalogSchema>
+
+/**
+ * A user's catalog file (CATALOG_FILE): only the parts it changes. Strict, so a misspelt key is
+ * an error rather than a silently ignored setting.
+ */
+export const customCatalogSchema = z
+  .object({
+    models: z.array(catalogModelSchema).optional(),
+    categories: z.array(catalogCategorySchema).optional(),
+    rankings: z.record(z.string(), z.array(z.string()).min(1)).optional(),
+    compression: z
+      .object({ byCategory: z.record(z.string(), compressionPolicySchema) })
+      .strict()
+      .optional(),
+  })
+  .strict()

@@ -1,15 +1,27 @@
 // ClassificationService over the ML service's POST /classify. The catalog's category
-// descriptions and examples go along, so the zero-shot classifier knows what each category means;
-// the answer names the model the catalog ranks first for the winning category.
-import type { ClassificationService, ClassifyOutput, ModelRef } from '@tokenflow/api'
+// descriptions and examples go along: the ML service trains its head on the examples (zero-shot
+// on the descriptions when a category has none). The answer names the model routing would choose:
+// the catalog's best for the winning category, or, when the confidence is below the threshold,
+// where the abstention goes (with the default strategy, as routing without one does).
+import {
+  type ClassificationService,
+  type ClassifyOutput,
+  type ModelRef,
+  providerIdSchema,
+} from '@tokenflow/api'
 import type { Catalog } from '@tokenflow/catalog'
+import { DEFAULT_STRATEGY } from '../generation/create-routing-service'
+import { selectAbstainedModels, selectModels } from '../generation/select-models'
 import type { ClassifyRequest, ClassifyResponse } from '../ml/ml-api'
 import type { MlClient } from '../ml/ml-client'
 import { toTRPCError } from '../ml/to-trpc-error'
+import { abstains, abstentionReason } from './abstention'
 
 export type ClassificationServiceOptions = {
   ml: Pick<MlClient, 'post'>
   catalog: Catalog
+  /** Below this confidence the category is not trusted (ROUTING_MIN_CONFIDENCE); 0: never. */
+  minConfidence: number
   /** Whether a model can serve requests now; unavailable models are skipped when recommending. */
   isAvailable?: (model: ModelRef) => boolean
 }
@@ -25,21 +37,18 @@ export const describeCategories = (catalog: Catalog, categories: string[]) => {
   return descriptions
 }
 
+const everyProvider = new Set(providerIdSchema.options)
+
 export const recommendModel = (
   catalog: Catalog,
   categoryId: string,
+  abstained: boolean,
   isAvailable: (model: ModelRef) => boolean = () => true,
 ): ModelRef | null => {
-  for (const id of catalog.rankings[categoryId] ?? []) {
-    const model = catalog.models.find((m) => m.id === id)
-    if (model) {
-      const ref: ModelRef = {
-        id: model.id,
-        provider: model.provider,
-        displayName: model.displayName,
-      }
-      if (isAvailable(ref)) return ref
-    }
+  const select = abstained ? selectAbstainedModels : selectModels
+  for (const model of select(catalog, categoryId, DEFAULT_STRATEGY, everyProvider)) {
+    const ref: ModelRef = { id: model.id, provider: model.provider, displayName: model.displayName }
+    if (isAvailable(ref)) return ref
   }
   return null
 }
@@ -47,6 +56,7 @@ export const recommendModel = (
 export const createClassificationService = ({
   ml,
   catalog,
+  minConfidence,
   isAvailable,
 }: ClassificationServiceOptions): ClassificationService => ({
   async classify(input, options): Promise<ClassifyOutput> {
@@ -63,14 +73,28 @@ export const createClassificationService = ({
     } catch (error) {
       throw toTRPCError(error)
     }
+    const topCategory = response.top_category
+    const confidence = response.confidence_score
+    const abstained = abstains(confidence, minConfidence)
+    const recommendedModel = recommendModel(catalog, topCategory, abstained, isAvailable)
     return {
-      topCategory: response.top_category,
-      confidence: response.confidence_score,
+      topCategory,
+      confidence,
+      calibrated: response.calibrated,
       scores: response.all_categories.map(({ category, score }) => ({ category, score })),
       method: response.method,
       model: response.model,
       latencyMs: response.latency_ms,
-      recommendedModel: recommendModel(catalog, response.top_category, isAvailable),
+      recommendedModel,
+      abstained,
+      reason: abstained
+        ? abstentionReason(catalog, {
+            categoryId: topCategory,
+            confidence,
+            minConfidence,
+            modelId: recommendedModel?.id,
+          })
+        : null,
     }
   },
 })

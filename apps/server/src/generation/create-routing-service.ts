@@ -2,7 +2,8 @@
 // model for the category and strategy, and stream it with fallback to the next ranked model.
 //
 // One candidate category (possibleCategories of length 1) means no classifier call: the
-// category is known, so the ML service is not asked.
+// category is known, so the ML service is not asked. Below minConfidence the decision abstains:
+// the category's fallback model, else the general models, serve the request (abstention.ts).
 import type {
   ClassificationService,
   CompressionService,
@@ -13,12 +14,13 @@ import type {
 } from '@tokenflow/api'
 import type { Catalog } from '@tokenflow/catalog'
 import { TRPCError } from '@trpc/server'
+import { abstains, abstentionReason } from '../classification/abstention'
 import { applyCompression } from './apply-compression'
 import { availableProviders, explainUnavailable } from './available-providers'
 import { latestUserTurn, toMessages } from './conversation'
 import type { ProviderRegistry } from './create-providers'
 import { runCompletion, samplingOf } from './run-completion'
-import { selectModels } from './select-models'
+import { selectAbstainedModels, selectModels } from './select-models'
 import { createStreamHub, type StreamHubOptions } from './stream-hub'
 import { noopObserver, type StreamObserver } from './stream-observer'
 
@@ -29,24 +31,28 @@ export type RoutingServiceDeps = {
   compression: CompressionService
   observer?: StreamObserver
   streams?: StreamHubOptions
+  /** Below this classifier confidence the category is not trusted (ROUTING_MIN_CONFIDENCE). */
+  minConfidence: number
 }
 
 /** Without a strategy the catalog's rank order decides, as in the seed. */
 export const DEFAULT_STRATEGY = 'quality'
 
 type Category = NonNullable<MetadataEvent['category']>
+type Classified = Omit<Category, 'abstained' | 'reason'>
 
 const classify = async (
   classification: ClassificationService,
   prompt: string,
   categories: string[],
   options: StreamOptions,
-): Promise<Category> => {
+): Promise<Classified> => {
   const [only] = categories
   if (categories.length === 1 && only) {
     return {
       id: only,
       confidence: 1,
+      calibrated: false,
       scores: [{ category: only, score: 1 }],
       method: 'single-candidate',
       model: 'none',
@@ -60,6 +66,7 @@ const classify = async (
     return {
       id: result.topCategory,
       confidence: result.confidence,
+      calibrated: result.calibrated,
       scores: result.scores,
       method: result.method,
       model: result.model,
@@ -72,6 +79,7 @@ const classify = async (
     return {
       id: fallback,
       confidence: 0,
+      calibrated: false,
       scores: [],
       method: `fallback: classifier unavailable (${reason})`,
       model: 'none',
@@ -80,7 +88,7 @@ const classify = async (
 }
 
 export const createRoutingService = (deps: RoutingServiceDeps): RoutingService => {
-  const { catalog, providers, classification, compression } = deps
+  const { catalog, providers, classification, compression, minConfidence } = deps
   const observer = deps.observer ?? noopObserver
   const hub = createStreamHub(deps.streams)
 
@@ -100,12 +108,26 @@ export const createRoutingService = (deps: RoutingServiceDeps): RoutingService =
         })
       }
       const messages = toMessages(input)
-      const [category, statuses] = await Promise.all([
+      const [classified, statuses] = await Promise.all([
         classify(classification, latestUserTurn(messages), categories, options),
         providers.status(),
       ])
       const strategy = input.strategy ?? DEFAULT_STRATEGY
-      const candidates = selectModels(catalog, category.id, strategy, availableProviders(statuses))
+      const abstained = abstains(classified.confidence, minConfidence)
+      const select = abstained ? selectAbstainedModels : selectModels
+      const candidates = select(catalog, classified.id, strategy, availableProviders(statuses))
+      const category: Category = {
+        ...classified,
+        abstained,
+        reason: abstained
+          ? abstentionReason(catalog, {
+              categoryId: classified.id,
+              confidence: classified.confidence,
+              minConfidence,
+              modelId: candidates[0]?.id,
+            })
+          : null,
+      }
       if (candidates.length === 0) {
         throw new TRPCError({
           code: 'PRECONDITION_FAILED',

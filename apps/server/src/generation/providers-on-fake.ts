@@ -58,6 +58,8 @@ export const servicesOnFake = (fake: FakeProvider, options: FakeSetupOptions = {
       compression,
       observer,
       streams: options.streams,
+      // Classification is never reached here (one candidate category), so nothing to abstain on.
+      minConfidence: 0,
     }),
     models: createModelService({ catalog, providers }),
     health: { check: unused('health') },

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import { type MlServiceHandle, startMlService } from '../../test/ml-service'
 import { createClassificationService } from '../classification/classification-service'
 import { createCompressionService } from '../compression/compression-service'
+import { parseEnv } from '../env'
 import { createMlClient } from '../ml/ml-client'
 import { createModelService } from './create-model-service'
 import { createProviders } from './create-providers'
@@ -30,8 +31,16 @@ it('classifies, compresses and streams from the local model', async () => {
     timeoutMs: 60_000,
   })
   const compression = createCompressionService(client)
-  const classification = createClassificationService({ ml: client, catalog })
-  const routing = createRoutingService({ catalog, providers, classification, compression })
+  // The default threshold: whether or not it abstains, only the local model is available.
+  const minConfidence = parseEnv({}).ROUTING_MIN_CONFIDENCE
+  const classification = createClassificationService({ ml: client, catalog, minConfidence })
+  const routing = createRoutingService({
+    catalog,
+    providers,
+    classification,
+    compression,
+    minConfidence,
+  })
   const models = createModelService({ catalog, providers })
   const caller = createCaller(
     createContext({

@@ -5,6 +5,9 @@
 // cheapest: lowest blended price first (ties keep rank order).
 // balanced: among models within BALANCED_QUALITY_GAP quality points of the best available one,
 //           the cheapest first; then everything else in rank order. "Nearly as good, cheaper."
+//
+// With no category (an abstained decision: the category is not trusted) the rank order is every
+// catalog model by quality, best first: the general models, served by the same strategies.
 import type { ProviderId, Strategy } from '@tokenflow/api'
 import type { Catalog, CatalogModel } from '@tokenflow/catalog'
 
@@ -14,16 +17,21 @@ export const BALANCED_QUALITY_GAP = 10
 export const blendedPrice = (model: CatalogModel): number =>
   (3 * model.pricing.inputPerMillion + model.pricing.outputPerMillion) / 4
 
+const rankOrder = (catalog: Catalog, category: string | null): CatalogModel[] => {
+  if (category === null) return catalog.models.toSorted((a, b) => b.quality - a.quality)
+  const byId = new Map(catalog.models.map((model) => [model.id, model]))
+  return (catalog.rankings[category] ?? [])
+    .map((id) => byId.get(id))
+    .filter((model): model is CatalogModel => model !== undefined)
+}
+
 export const selectModels = (
   catalog: Catalog,
-  category: string,
+  category: string | null,
   strategy: Strategy,
   available: ReadonlySet<ProviderId>,
 ): CatalogModel[] => {
-  const byId = new Map(catalog.models.map((model) => [model.id, model]))
-  const ranked = (catalog.rankings[category] ?? [])
-    .map((id) => byId.get(id))
-    .filter((model): model is CatalogModel => model !== undefined && available.has(model.provider))
+  const ranked = rankOrder(catalog, category).filter((model) => available.has(model.provider))
   if (strategy === 'quality' || ranked.length < 2) return ranked
   const cheapestFirst = (list: CatalogModel[]) =>
     list
@@ -35,4 +43,20 @@ export const selectModels = (
   const nearBest = ranked.filter((model) => model.quality >= best - BALANCED_QUALITY_GAP)
   const chosen = cheapestFirst(nearBest)
   return [...chosen, ...ranked.filter((model) => !chosen.includes(model))]
+}
+
+/**
+ * Where an abstained decision goes: the category's fallback model when it is set and available,
+ * then the general models (no category) for the strategy.
+ */
+export const selectAbstainedModels = (
+  catalog: Catalog,
+  category: string,
+  strategy: Strategy,
+  available: ReadonlySet<ProviderId>,
+): CatalogModel[] => {
+  const general = selectModels(catalog, null, strategy, available)
+  const fallbackId = catalog.categories.find((c) => c.id === category)?.fallback
+  const fallback = general.find((model) => model.id === fallbackId)
+  return fallback ? [fallback, ...general.filter((model) => model !== fallback)] : general
 }

@@ -289,8 +289,16 @@ export interface components {
             all_categories: components["schemas"]["CategoryScore"][];
             /** Model */
             model: string;
-            /** Method */
+            /**
+             * Method
+             * @description 'embedding-head': the trained head decided (every category had examples); 'embedding': zero-shot similarity with the descriptions; 'nli': the hub NLI pipeline.
+             */
             method: string;
+            /**
+             * Calibrated
+             * @description Whether confidence_score is a calibrated probability (temperature-scaled on held-out folds of the training set), so that a threshold on it means what it says.
+             */
+            calibrated: boolean;
             /** Latency Ms */
             latency_ms: number;
         };

@@ -50,6 +50,9 @@ export const createRestRoutes = ({ services, onStreamError }: RestRoutesOptions)
       method: result.method,
       latency_ms: result.latencyMs,
       recommended_model: snakeize(result.recommendedModel),
+      calibrated: result.calibrated,
+      abstained: result.abstained,
+      reason: result.reason,
     })
   })
 

@@ -11,12 +11,15 @@ const metadata: MetadataEvent = {
   category: {
     id: 'reasoning',
     confidence: 0.8,
+    calibrated: true,
     scores: [
       { category: 'reasoning', score: 0.8 },
       { category: 'text-to-text', score: 0.2 },
     ],
-    method: 'zero-shot',
-    model: 'bart',
+    method: 'embedding-head',
+    model: 'all-MiniLM-L6-v2',
+    abstained: false,
+    reason: null,
   },
   strategy: 'balanced',
   compression: {

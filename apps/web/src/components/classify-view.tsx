@@ -1,12 +1,13 @@
-// Classify: which routing category a prompt falls into, every category's score, and the model
-// routing would choose.
+// Classify: which routing category a prompt falls into, every category's score, whether the
+// router trusts it (calibrated confidence, abstention) and the model routing would choose.
 import { type FormEvent, useId, useState } from 'react'
 import { useSubmitShortcut } from '../hooks/use-submit-shortcut'
 import { DEFAULT_CATEGORIES } from '../lib/default-categories'
 import { describeError } from '../lib/describe-error'
-import { formatMs, formatPercent } from '../lib/format'
+import { formatMs } from '../lib/format'
 import { trpc } from '../trpc'
 import { CategoryChips } from './category-chips'
+import { CategoryTrust } from './category-trust'
 import { ErrorNotice } from './error-notice'
 import { ScoreBars } from './score-bars'
 
@@ -33,7 +34,8 @@ export function ClassifyView() {
       <header className="view-header">
         <h1 id="classify-title">Classify</h1>
         <p className="muted">
-          Zero-shot classification decides which kind of model a prompt needs.
+          A trained, calibrated classifier (zero-shot for categories without examples) decides which
+          kind of model a prompt needs.
         </p>
       </header>
       <form className="panel form" onSubmit={onSubmit} aria-label="Classify a prompt">
@@ -87,8 +89,8 @@ export function ClassifyView() {
             </span>
           </div>
           <p className="headline">
-            Top category <strong className="tag tag-accent">{result.topCategory}</strong> with{' '}
-            {formatPercent(result.confidence, 1)} confidence.
+            Top category <strong className="tag tag-accent">{result.topCategory}</strong>{' '}
+            <CategoryTrust {...result} />
           </p>
           <ScoreBars scores={result.scores} />
           <p className="route-to">

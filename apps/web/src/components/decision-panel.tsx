@@ -1,6 +1,8 @@
-// Why a model answered: the `metadata` event's model, category, scores, compression and fallbacks.
+// Why a model answered: the `metadata` event's model, category (with its confidence, and an
+// abstention when the category was not trusted), scores, compression and fallbacks.
 import type { MetadataEvent } from '@tokenflow/api'
-import { formatCount, formatPercent } from '../lib/format'
+import { formatCount } from '../lib/format'
+import { CategoryTrust } from './category-trust'
 import { ScoreBars } from './score-bars'
 
 export function DecisionPanel({ metadata }: { metadata: MetadataEvent | null }) {
@@ -37,7 +39,7 @@ export function DecisionPanel({ metadata }: { metadata: MetadataEvent | null }) 
           <div>
             <dt>Category</dt>
             <dd>
-              {category.id} <span className="muted">({formatPercent(category.confidence, 1)})</span>
+              {category.id} <CategoryTrust {...category} />
             </dd>
           </div>
         )}

@@ -1,7 +1,7 @@
 // Every event of a generation or routing stream, in the order a client receives them:
 // one `metadata`, any number of `text`, then exactly one `end` or `error`.
 import { z } from 'zod'
-import { categoryScoreSchema } from './classification'
+import { abstentionSchema, categoryScoreSchema } from './classification'
 import { modelRefSchema } from './models'
 
 export const fallbackSchema = z.object({
@@ -30,9 +30,11 @@ export const metadataEventSchema = z.object({
     .object({
       id: z.string(),
       confidence: z.number().min(0).max(1),
+      calibrated: z.boolean(),
       scores: z.array(categoryScoreSchema),
       method: z.string(),
       model: z.string(),
+      ...abstentionSchema.shape,
     })
     .nullable(),
   strategy: z.string().nullable(),
