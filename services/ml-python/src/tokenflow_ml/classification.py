@@ -7,9 +7,10 @@ concurrent requests through a single forward pass.
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -78,11 +79,15 @@ class ClassifierBackend(Protocol):
 
 @dataclass
 class TrainingRows:
-    """The shipped training prompts: category per row, and their head inputs once embedded."""
+    """The shipped training prompts: category per row, and rows per category."""
 
     categories: list[str]
     prompts: list[str]
     digest: str
+
+    @functools.cached_property
+    def counts(self) -> Counter[str]:
+        return Counter(self.categories)
 
     @classmethod
     def load(cls) -> TrainingRows:
@@ -222,10 +227,11 @@ class EmbeddingClassifier:
             i for i, job in enumerate(jobs)
             if self.use_head and trained[signatures[i]] and not job.multi_label
         ]  # fmt: skip
+        head_jobs = set(by_head)
         zero_shot = self._zero_shot(
             jobs,
             signatures,
-            [i for i in range(len(jobs)) if i not in set(by_head) or
+            [i for i in range(len(jobs)) if i not in head_jobs or
              len(trained[signatures[i]]) < len(signatures[i])],
         )  # fmt: skip
         results = {
@@ -233,12 +239,14 @@ class EmbeddingClassifier:
         }
         if by_head:
             inputs = self.head_inputs([jobs[i].prompt for i in by_head])
+            heads = {
+                sig: self._head(tuple(sig[k] for k in trained[sig]))
+                for sig in dict.fromkeys(signatures[i] for i in by_head)
+            }
             for row, i in enumerate(by_head):
                 sig = signatures[i]
                 keep = trained[sig]
-                probs = self._head(tuple(sig[k] for k in keep)).probabilities(
-                    inputs[row : row + 1]
-                )[0]
+                probs = heads[sig].probabilities(inputs[row : row + 1])[0]
                 # Untrained categories keep their zero-shot share; the head splits the rest.
                 untrained = np.ones(len(sig), dtype=bool)
                 untrained[keep] = False
@@ -277,7 +285,7 @@ class EmbeddingClassifier:
         return out
 
     def _trainable(self, category: str, texts: tuple[str, ...]) -> bool:
-        shipped = self.training.categories.count(category)
+        shipped = self.training.counts.get(category, 0)
         return shipped + len(texts) >= MIN_EXAMPLES and (shipped > 0 or len(texts) > 1)
 
     def training_set(
