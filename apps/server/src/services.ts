@@ -6,14 +6,14 @@ import { createClassificationService } from './classification/classification-ser
 import { createCompressionService } from './compression/compression-service'
 import type { Env } from './env'
 import { createGenerationService } from './generation/create-generation-service'
-import { createModelService } from './generation/create-model-service'
-import { createProviders } from './generation/create-providers'
-import { createRoutingService } from './generation/create-routing-service'
 import { createHealthService } from './health/health-service'
 import { loadCatalog } from './load-catalog'
 import { createMlClient } from './ml/ml-client'
+import { createModelService } from './models/create-model-service'
 import type { Metrics } from './observability/metrics'
 import { metricsStreamObserver } from './observability/metrics-stream-observer'
+import { createProviders } from './providers/create-providers'
+import { createRoutingService } from './routing/create-routing-service'
 
 export type ServicesEnv = Pick<
   Env,

@@ -10,11 +10,11 @@ import {
   providerIdSchema,
 } from '@tokenflow/api'
 import type { Catalog } from '@tokenflow/catalog'
-import { DEFAULT_STRATEGY } from '../generation/create-routing-service'
-import { selectAbstainedModels, selectModels } from '../generation/select-models'
 import type { ClassifyRequest, ClassifyResponse } from '../ml/ml-api'
 import type { MlClient } from '../ml/ml-client'
 import { toTRPCError } from '../ml/to-trpc-error'
+import { DEFAULT_STRATEGY } from '../routing/create-routing-service'
+import { selectAbstainedModels, selectModels } from '../routing/select-models'
 import { abstains, abstentionReason } from './abstention'
 
 export type ClassificationServiceOptions = {

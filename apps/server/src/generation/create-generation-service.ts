@@ -3,12 +3,12 @@
 import type { CompressionService, GenerationService } from '@tokenflow/api'
 import type { Catalog } from '@tokenflow/catalog'
 import { TRPCError } from '@trpc/server'
-import { applyCompression } from './apply-compression'
+import { applyCompression } from '../compression/apply-compression'
+import type { ProviderRegistry } from '../providers/create-providers'
+import { runCompletion, samplingOf } from '../streams/run-completion'
+import { createStreamHub, type StreamHubOptions } from '../streams/stream-hub'
+import { noopObserver, type StreamObserver } from '../streams/stream-observer'
 import { toMessages } from './conversation'
-import type { ProviderRegistry } from './create-providers'
-import { runCompletion, samplingOf } from './run-completion'
-import { createStreamHub, type StreamHubOptions } from './stream-hub'
-import { noopObserver, type StreamObserver } from './stream-observer'
 
 export type GenerationServiceDeps = {
   catalog: Catalog

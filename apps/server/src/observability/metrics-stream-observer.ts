@@ -1,5 +1,5 @@
 // The generation engineer's StreamObserver, recorded as Prometheus metrics.
-import type { StreamObserver } from '../generation/stream-observer'
+import type { StreamObserver } from '../streams/stream-observer'
 import type { Metrics } from './metrics'
 
 export const metricsStreamObserver = (metrics: Metrics): StreamObserver => ({

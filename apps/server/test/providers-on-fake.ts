@@ -3,12 +3,12 @@
 import type { CompressionService, Services } from '@tokenflow/api'
 import { type Catalog, catalog as shippedCatalog } from '@tokenflow/catalog'
 import type { FakeProvider } from '@tokenflow/fake-provider'
-import { createGenerationService } from './create-generation-service'
-import { createModelService } from './create-model-service'
-import { createProviders, type ProviderRegistry } from './create-providers'
-import { createRoutingService } from './create-routing-service'
-import type { StreamHubOptions } from './stream-hub'
-import { noopObserver, type StreamObserver } from './stream-observer'
+import { createGenerationService } from '../src/generation/create-generation-service'
+import { createModelService } from '../src/models/create-model-service'
+import { createProviders, type ProviderRegistry } from '../src/providers/create-providers'
+import { createRoutingService } from '../src/routing/create-routing-service'
+import type { StreamHubOptions } from '../src/streams/stream-hub'
+import { noopObserver, type StreamObserver } from '../src/streams/stream-observer'
 
 export type FakeSetupOptions = {
   timeoutMs?: number

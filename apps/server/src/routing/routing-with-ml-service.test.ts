@@ -8,8 +8,8 @@ import { createClassificationService } from '../classification/classification-se
 import { createCompressionService } from '../compression/compression-service'
 import { parseEnv } from '../env'
 import { createMlClient } from '../ml/ml-client'
-import { createModelService } from './create-model-service'
-import { createProviders } from './create-providers'
+import { createModelService } from '../models/create-model-service'
+import { createProviders } from '../providers/create-providers'
 import { createRoutingService } from './create-routing-service'
 
 let ml: MlServiceHandle

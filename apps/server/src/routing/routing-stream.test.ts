@@ -4,8 +4,8 @@ import { createCaller, createContext, type StreamEvent } from '@tokenflow/api'
 import { type FakeProvider, startFakeProvider } from '@tokenflow/fake-provider'
 import { TRPCError } from '@trpc/server'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { servicesOnFake } from './providers-on-fake'
-import type { StreamEndResult, StreamObserver } from './stream-observer'
+import { servicesOnFake } from '../../test/providers-on-fake'
+import type { StreamEndResult, StreamObserver } from '../streams/stream-observer'
 
 let fake: FakeProvider
 beforeAll(async () => {

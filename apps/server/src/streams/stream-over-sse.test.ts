@@ -7,7 +7,7 @@ import { createTokenFlowClient } from '@tokenflow/client'
 import { type FakeProvider, startFakeProvider } from '@tokenflow/fake-provider'
 import { createHTTPHandler } from '@trpc/server/adapters/standalone'
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest'
-import { servicesOnFake } from './providers-on-fake'
+import { servicesOnFake } from '../../test/providers-on-fake'
 
 let fake: FakeProvider
 let server: Server | undefined

@@ -1,7 +1,7 @@
 // models.list and models.rankings: the catalog with each model's availability right now.
 import type { ModelInfo, ModelService } from '@tokenflow/api'
 import type { Catalog, CatalogModel } from '@tokenflow/catalog'
-import type { ProviderRegistry, ProviderStatuses } from './create-providers'
+import type { ProviderRegistry, ProviderStatuses } from '../providers/create-providers'
 
 export type ModelServiceDeps = { catalog: Catalog; providers: ProviderRegistry }
 

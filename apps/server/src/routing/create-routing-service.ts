@@ -15,14 +15,14 @@ import type {
 import type { Catalog } from '@tokenflow/catalog'
 import { TRPCError } from '@trpc/server'
 import { abstains, abstentionReason } from '../classification/abstention'
-import { applyCompression } from './apply-compression'
-import { availableProviders, explainUnavailable } from './available-providers'
-import { latestUserTurn, toMessages } from './conversation'
-import type { ProviderRegistry } from './create-providers'
-import { runCompletion, samplingOf } from './run-completion'
+import { applyCompression } from '../compression/apply-compression'
+import { latestUserTurn, toMessages } from '../generation/conversation'
+import { availableProviders, explainUnavailable } from '../providers/available-providers'
+import type { ProviderRegistry } from '../providers/create-providers'
+import { runCompletion, samplingOf } from '../streams/run-completion'
+import { createStreamHub, type StreamHubOptions } from '../streams/stream-hub'
+import { noopObserver, type StreamObserver } from '../streams/stream-observer'
 import { selectAbstainedModels, selectModels } from './select-models'
-import { createStreamHub, type StreamHubOptions } from './stream-hub'
-import { noopObserver, type StreamObserver } from './stream-observer'
 
 export type RoutingServiceDeps = {
   catalog: Catalog

@@ -10,11 +10,11 @@ import type {
   Usage,
 } from '@tokenflow/api'
 import type { CatalogModel } from '@tokenflow/catalog'
-import type { ChatDelta } from './chat-provider'
-import type { ProviderRegistry } from './create-providers'
-import { estimateCost, estimateSavings } from './estimate-cost'
-import { estimateMessageTokens, estimateTokens } from './estimate-tokens'
-import { ProviderError, toProviderError } from './provider-error'
+import { estimateCost, estimateSavings } from '../models/estimate-cost'
+import { estimateMessageTokens, estimateTokens } from '../models/estimate-tokens'
+import type { ChatDelta } from '../providers/chat-provider'
+import type { ProviderRegistry } from '../providers/create-providers'
+import { ProviderError, toProviderError } from '../providers/provider-error'
 import type { StreamKind, StreamObserver } from './stream-observer'
 
 export type CompletionPlan = {

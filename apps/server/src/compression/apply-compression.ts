@@ -11,7 +11,7 @@ import {
   MAX_QUESTION_CHARS,
 } from '@tokenflow/api'
 import type { Catalog } from '@tokenflow/catalog'
-import { estimateTokens } from './estimate-tokens'
+import { estimateTokens } from '../models/estimate-tokens'
 
 export type CompressionResult = {
   messages: ChatMessage[]
