@@ -42,8 +42,9 @@ export const startGateway = async (): Promise<Gateway> => {
     },
   })
   const metrics = createMetrics()
-  const { services } = createServices(env, { metrics })
+  const { services, completions } = createServices(env, { metrics })
   const app = createApp({
+    completions,
     services,
     logger,
     metrics,

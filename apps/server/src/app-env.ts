@@ -4,5 +4,7 @@ export type AppEnv = {
     requestId: string
     /** Short hash of the caller's API key when auth is on; never the key itself. */
     apiKeyId?: string
+    /** `openai` under /v1: error bodies in OpenAI's shape instead of the REST API's. */
+    errorDialect?: 'openai'
   }
 }

@@ -19,6 +19,9 @@ import { rateLimit } from './middleware/rate-limit'
 import { retryAfterOf } from './ml/to-trpc-error'
 import { createLogger, type Logger } from './observability/logger'
 import { createMetrics, type Metrics } from './observability/metrics'
+import type { Completions } from './openai/completions'
+import { DECISION_HEADERS } from './openai/decision-headers'
+import { createOpenAiRoutes } from './openai/openai-routes'
 import { jsonError } from './rest/json-error'
 import { RestInputError } from './rest/parse-body'
 import { createRestRoutes } from './rest/rest-routes'
@@ -34,6 +37,8 @@ export type AppConfig = {
 
 export type AppDeps = {
   services: Services
+  /** The OpenAI-compatible API's view of generation and routing (createServices builds both). */
+  completions: Completions
   config?: Partial<AppConfig>
   logger?: Logger
   metrics?: Metrics
@@ -67,7 +72,7 @@ const clientAddress = (c: Context<AppEnv>): string => {
   }
 }
 
-export const createApp = ({ services, config = {}, logger, metrics }: AppDeps) => {
+export const createApp = ({ services, completions, config = {}, logger, metrics }: AppDeps) => {
   const settings = { ...defaults, ...config }
   const log = logger ?? createLogger({ level: 'silent' })
   const registry = metrics ?? createMetrics({ defaultMetrics: false })
@@ -75,7 +80,12 @@ export const createApp = ({ services, config = {}, logger, metrics }: AppDeps) =
 
   app.use('*', requestId({ headerName: 'X-Request-Id' }))
   app.use('*', accessLog({ logger: log, metrics: registry, procedures: procedureNames }))
-  for (const path of ['/trpc/*', '/api/*']) {
+  // Errors under /v1 are written the OpenAI way, whichever middleware or handler raises them.
+  app.use('/v1/*', async (c, next) => {
+    c.set('errorDialect', 'openai')
+    await next()
+  })
+  for (const path of ['/trpc/*', '/api/*', '/v1/*']) {
     app.use(
       path,
       cors({
@@ -87,7 +97,7 @@ export const createApp = ({ services, config = {}, logger, metrics }: AppDeps) =
           'X-Request-Id',
           'Last-Event-ID',
         ],
-        exposeHeaders: ['X-Request-Id', 'Retry-After'],
+        exposeHeaders: ['X-Request-Id', 'Retry-After', ...DECISION_HEADERS],
         maxAge: 600,
       }),
     )
@@ -143,6 +153,15 @@ export const createApp = ({ services, config = {}, logger, metrics }: AppDeps) =
     '/api',
     createRestRoutes({
       services,
+      onStreamError: (error) => log.error('stream failed', { error }),
+    }),
+  )
+
+  app.route(
+    '/v1',
+    createOpenAiRoutes({
+      services,
+      completions,
       onStreamError: (error) => log.error('stream failed', { error }),
     }),
   )

@@ -23,8 +23,9 @@ const main = () => {
     ].filter((value): value is string => Boolean(value)),
   })
   const metrics = createMetrics()
-  const { services } = createServices(env, { metrics })
+  const { services, completions } = createServices(env, { metrics })
   const app = createApp({
+    completions,
     services,
     logger,
     metrics,

@@ -12,6 +12,7 @@ import { createMlClient } from './ml/ml-client'
 import { createModelService } from './models/create-model-service'
 import type { Metrics } from './observability/metrics'
 import { metricsStreamObserver } from './observability/metrics-stream-observer'
+import type { Completions } from './openai/completions'
 import { createProviders } from './providers/create-providers'
 import { createRoutingService } from './routing/create-routing-service'
 
@@ -63,21 +64,26 @@ export const createServices = (env: ServicesEnv, { metrics }: { metrics: Metrics
   const classification = createClassificationService({ ml, catalog, minConfidence })
 
   const streams = { replayLimit: env.STREAM_REPLAY_LIMIT }
+  const generation = createGenerationService({ catalog, providers, compression, observer, streams })
+  const routing = createRoutingService({
+    catalog,
+    providers,
+    classification,
+    compression,
+    observer,
+    streams,
+    minConfidence,
+  })
   const services: Services = {
     compression,
     classification,
-    generation: createGenerationService({ catalog, providers, compression, observer, streams }),
-    routing: createRoutingService({
-      catalog,
-      providers,
-      classification,
-      compression,
-      observer,
-      streams,
-      minConfidence,
-    }),
+    generation,
+    routing,
     models: createModelService({ catalog, providers }),
     health: createHealthService({ ml, providers, version }),
   }
-  return { services, ml, providers }
+  // The OpenAI-compatible API streams through the same generation and routing, with its wider
+  // messages and passthrough fields.
+  const completions: Completions = { generation, routing }
+  return { services, completions, ml, providers }
 }

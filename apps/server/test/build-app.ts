@@ -22,6 +22,7 @@ export const buildApp = (
   const wired = createServices(env, { metrics })
   const app = createApp({
     services: wired.services,
+    completions: wired.completions,
     logger,
     metrics,
     config: { ...appConfigFromEnv(env), rateLimitPerMinute: 0, ...config },

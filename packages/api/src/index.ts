@@ -69,6 +69,7 @@ export type {
   Fallback,
   MetadataEvent,
   StreamEvent,
+  ToolCallEvent,
   TrackedEvent,
   Usage,
 } from './schemas/stream-event'

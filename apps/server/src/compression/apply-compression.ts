@@ -4,17 +4,20 @@
 // compression never fails the request: the messages go out uncompressed and the decision says why.
 import {
   type CallOptions,
-  type ChatMessage,
   type CompressionDecision,
   type CompressionService,
+  type CompressMessageRole,
   type CompressOption,
+  compressMessageRoleSchema,
   MAX_QUESTION_CHARS,
 } from '@tokenflow/api'
 import type { Catalog } from '@tokenflow/catalog'
 import { estimateTokens } from '../models/estimate-tokens'
+import type { ProviderMessage } from '../providers/chat-provider'
+import { messageText } from '../providers/message-text'
 
-export type CompressionResult = {
-  messages: ChatMessage[]
+export type CompressionResult<M extends ProviderMessage = ProviderMessage> = {
+  messages: M[]
   decision: CompressionDecision
   savedTokens: number
 }
@@ -54,7 +57,10 @@ const questionOf = (turn: string): string | undefined => {
   return last && last.length < whole.length && last.length <= MAX_QUESTION_CHARS ? last : undefined
 }
 
-const skipped = (messages: ChatMessage[], reason: string): CompressionResult => ({
+const skipped = <M extends ProviderMessage>(
+  messages: M[],
+  reason: string,
+): CompressionResult<M> => ({
   messages,
   savedTokens: 0,
   decision: {
@@ -68,44 +74,65 @@ const skipped = (messages: ChatMessage[], reason: string): CompressionResult => 
   },
 })
 
-export const applyCompression = async (
+type Plain = { index: number; role: CompressMessageRole; content: string }
+
+// Only plain text turns go to the compressor; content parts, tool calls and unknown roles are
+// sent upstream exactly as they came.
+const plainOf = (message: ProviderMessage, index: number): Plain | null => {
+  const role = compressMessageRoleSchema.safeParse(message.role)
+  if (!role.success || typeof message.content !== 'string' || message.tool_calls) return null
+  return { index, role: role.data, content: message.content }
+}
+
+export const applyCompression = async <M extends ProviderMessage>(
   compression: CompressionService,
   catalog: Catalog,
-  messages: ChatMessage[],
+  messages: M[],
   option: CompressOption,
   category: string | null,
   options: CallOptions,
-): Promise<CompressionResult> => {
+): Promise<CompressionResult<M>> => {
   const index = messages.findLastIndex((message) => message.role === 'user')
   const turn = messages[index]
   if (!turn) return skipped(messages, 'no user turn to compress')
-  const isHistory = (message: ChatMessage, i: number) => message.role !== 'system' && i !== index
-  const tokens = estimateTokens(turn.content)
+  const isHistory = (message: ProviderMessage, i: number) =>
+    message.role !== 'system' && message.role !== 'developer' && i !== index
+  const turnText = messageText(turn)
+  const tokens = estimateTokens(turnText)
   const decided = plan(option, catalog, category, tokens, messages.some(isHistory))
   if ('skip' in decided) return skipped(messages, decided.skip)
-  const open = messages.map(
+  const plain = messages.map(plainOf).filter((m): m is Plain => m !== null)
+  const wanted = messages.map(
     (message, i) => isHistory(message, i) || (i === index && decided.latest),
   )
-  const question = questionOf(turn.content)
+  const open = new Map(plain.map((m) => [m.index, wanted[m.index] ?? false]))
+  if (![...open.values()].some(Boolean)) {
+    return skipped(messages, 'nothing compressible: only content parts or tool calls')
+  }
+  const question = questionOf(turnText)
   try {
     const result = await compression.compressMessages(
       {
-        messages: messages.map(({ role, content }, i) => ({ role, content, compress: open[i] })),
+        messages: plain.map(({ index: i, role, content }) => ({
+          role,
+          content,
+          compress: open.get(i) ?? false,
+        })),
         ratio: decided.ratio,
         ...(question ? { question } : {}),
       },
       options,
     )
-    if (result.messages.length !== messages.length) {
-      throw new Error(`${result.messages.length} messages came back for ${messages.length}`)
+    if (result.messages.length !== plain.length) {
+      throw new Error(`${result.messages.length} messages came back for ${plain.length}`)
     }
+    const compressed = new Map(plain.map((m, i) => [m.index, result.messages[i]?.content]))
     return {
       // Kept messages go out byte for byte as they came, and so does one compressed to nothing
       // (providers refuse empty content).
-      messages: messages.map((message, i) => ({
-        ...message,
-        content: (open[i] && result.messages[i]?.content) || message.content,
-      })),
+      messages: messages.map((message, i) =>
+        open.get(i) && compressed.get(i) ? { ...message, content: compressed.get(i) } : message,
+      ),
       savedTokens: Math.max(0, result.originalTokens - result.compressedTokens),
       decision: {
         applied: true,

@@ -1,14 +1,21 @@
 // generation.stream: one named model, no classification and no fallback (the caller chose the
 // model). Compression is off unless the request asks for it ('auto' applies the default policy).
-import type { CompressionService, GenerationService } from '@tokenflow/api'
+import type {
+  CompressionService,
+  GenerationService,
+  StreamOptions,
+  TrackedEvent,
+} from '@tokenflow/api'
 import type { Catalog } from '@tokenflow/catalog'
 import { TRPCError } from '@trpc/server'
 import { applyCompression } from '../compression/apply-compression'
 import type { ProviderRegistry } from '../providers/create-providers'
+import type { CompletionInput } from '../streams/completion-input'
 import { runCompletion, samplingOf } from '../streams/run-completion'
 import { createStreamHub, type StreamHubOptions } from '../streams/stream-hub'
 import { noopObserver, type StreamObserver } from '../streams/stream-observer'
 import { toMessages } from './conversation'
+import { UnknownModelError } from './unknown-model-error'
 
 export type GenerationServiceDeps = {
   catalog: Catalog
@@ -19,68 +26,85 @@ export type GenerationServiceDeps = {
   streams?: StreamHubOptions
 }
 
-export const createGenerationService = (deps: GenerationServiceDeps): GenerationService => {
+export type DirectGeneration = GenerationService & {
+  /** One named model for any API's request; the tRPC/REST `stream` is this with plain messages. */
+  streamCompletion(
+    model: string,
+    input: CompletionInput,
+    options: StreamOptions,
+  ): AsyncGenerator<TrackedEvent>
+}
+
+export const createGenerationService = (deps: GenerationServiceDeps): DirectGeneration => {
   const { catalog, providers, compression } = deps
   const observer = deps.observer ?? noopObserver
   const hub = createStreamHub(deps.streams)
 
+  async function* streamCompletion(
+    modelId: string,
+    input: CompletionInput,
+    options: StreamOptions,
+  ): AsyncGenerator<TrackedEvent> {
+    if (options.lastEventId) {
+      yield* hub.resume(options.lastEventId, options.signal)
+      return
+    }
+    const startedAt = performance.now()
+    // Catalog ids first; a provider's own model id is accepted when only one model has it.
+    const matches = catalog.models.filter((m) => m.id === modelId || m.providerModelId === modelId)
+    const model = matches.find((m) => m.id === modelId) ?? matches[0]
+    if (!model || (matches.length > 1 && model.id !== modelId)) {
+      throw new UnknownModelError(modelId)
+    }
+    const status = (await providers.status())[model.provider]
+    if (!status.configured) {
+      throw new TRPCError({
+        code: 'PRECONDITION_FAILED',
+        message: `model: ${model.id} is unavailable: ${status.detail}`,
+      })
+    }
+    const call = { signal: options.signal, requestId: options.requestId }
+    const compressed = await applyCompression(
+      compression,
+      catalog,
+      input.messages,
+      input.compress ?? 'off',
+      null,
+      call,
+    )
+    if (options.signal?.aborted) return
+    observer.streamStarted('generation')
+    const id = hub.start((emit, signal, streamId) =>
+      runCompletion(
+        { providers, observer },
+        {
+          kind: 'generation',
+          candidates: [model],
+          messages: compressed.messages,
+          sampling: input.sampling,
+          passthrough: input.passthrough,
+          requestId: options.requestId,
+          category: null,
+          strategy: null,
+          compression: compressed.decision,
+          savedTokens: compressed.savedTokens,
+          startedAt,
+        },
+        emit,
+        signal,
+        streamId,
+      ),
+    )
+    yield* hub.follow(id, options.signal)
+  }
+
   return {
-    async *stream(input, options) {
-      if (options.lastEventId) {
-        yield* hub.resume(options.lastEventId, options.signal)
-        return
-      }
-      const startedAt = performance.now()
-      // Catalog ids first; a provider's own model id is accepted when only one model has it.
-      const matches = catalog.models.filter(
-        (m) => m.id === input.model || m.providerModelId === input.model,
-      )
-      const model = matches.find((m) => m.id === input.model) ?? matches[0]
-      if (!model || (matches.length > 1 && model.id !== input.model)) {
-        throw new TRPCError({
-          code: 'BAD_REQUEST',
-          message: `model: unknown model "${input.model}" (models.list shows the catalog ids)`,
-        })
-      }
-      const status = (await providers.status())[model.provider]
-      if (!status.configured) {
-        throw new TRPCError({
-          code: 'PRECONDITION_FAILED',
-          message: `model: ${model.id} is unavailable: ${status.detail}`,
-        })
-      }
-      const call = { signal: options.signal, requestId: options.requestId }
-      const compressed = await applyCompression(
-        compression,
-        catalog,
-        toMessages(input),
-        input.compress ?? 'off',
-        null,
-        call,
-      )
-      if (options.signal?.aborted) return
-      observer.streamStarted('generation')
-      const id = hub.start((emit, signal, streamId) =>
-        runCompletion(
-          { providers, observer },
-          {
-            kind: 'generation',
-            candidates: [model],
-            messages: compressed.messages,
-            sampling: samplingOf(input),
-            requestId: options.requestId,
-            category: null,
-            strategy: null,
-            compression: compressed.decision,
-            savedTokens: compressed.savedTokens,
-            startedAt,
-          },
-          emit,
-          signal,
-          streamId,
-        ),
-      )
-      yield* hub.follow(id, options.signal)
-    },
+    streamCompletion,
+    stream: (input, options) =>
+      streamCompletion(
+        input.model,
+        { messages: toMessages(input), sampling: samplingOf(input), compress: input.compress },
+        options,
+      ),
   }
 }

@@ -1,9 +1,10 @@
 // Groq through groq-sdk. Retries are off: the gateway falls back to the next model instead of
 // making the caller wait out a rate limit.
 import Groq from 'groq-sdk'
+import type { ChatCompletionCreateParamsStreaming } from 'groq-sdk/resources/chat/completions'
 import type { ChatProvider } from './chat-provider'
 import { toProviderError } from './provider-error'
-import { type SdkChunk, sdkChatStream } from './sdk-chat-stream'
+import { chatBody, type SdkChunk, sdkChatStream } from './sdk-chat-stream'
 
 export type GroqProviderOptions = { apiKey?: string; baseURL?: string; timeoutMs: number }
 
@@ -25,14 +26,7 @@ export const createGroqProvider = (options: GroqProviderOptions): ChatProvider =
         'groq',
         async () =>
           (await client.chat.completions.create(
-            {
-              model: request.model,
-              messages: request.messages,
-              temperature: request.temperature,
-              top_p: request.topP,
-              max_completion_tokens: request.maxTokens,
-              stream: true,
-            },
+            chatBody(request, 'max_completion_tokens') as ChatCompletionCreateParamsStreaming,
             { signal },
           )) as AsyncIterable<SdkChunk>,
       ),

@@ -4,7 +4,7 @@ import type { ProviderId } from '@tokenflow/api'
 import OpenAI from 'openai'
 import type { ChatProvider } from './chat-provider'
 import { toProviderError } from './provider-error'
-import { sdkChatStream } from './sdk-chat-stream'
+import { chatBody, sdkChatStream } from './sdk-chat-stream'
 
 export type OpenAiCompatibleOptions = {
   id: ProviderId
@@ -30,14 +30,9 @@ export const createOpenAiCompatibleProvider = (options: OpenAiCompatibleOptions)
       sdkChatStream(options.id, () =>
         client.chat.completions.create(
           {
-            model: request.model,
-            messages: request.messages,
-            temperature: request.temperature,
-            top_p: request.topP,
-            max_tokens: request.maxTokens,
-            stream: true,
+            ...chatBody(request, 'max_tokens'),
             stream_options: { include_usage: true },
-          },
+          } as OpenAI.ChatCompletionCreateParamsStreaming,
           {
             signal,
             headers: request.requestId ? { 'X-Request-Id': request.requestId } : undefined,

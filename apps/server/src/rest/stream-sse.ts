@@ -12,6 +12,7 @@ import { snakeize } from './case'
 const seedEventNames = {
   metadata: 'metadata',
   text: 'text_chunk',
+  tool_call: 'tool_call',
   error: 'error',
   end: 'end_stream',
 } as const

@@ -8,9 +8,10 @@ import type {
   ClassificationService,
   CompressionService,
   MetadataEvent,
-  RouteInput,
   RoutingService,
+  Strategy,
   StreamOptions,
+  TrackedEvent,
 } from '@tokenflow/api'
 import type { Catalog } from '@tokenflow/catalog'
 import { TRPCError } from '@trpc/server'
@@ -19,6 +20,7 @@ import { applyCompression } from '../compression/apply-compression'
 import { latestUserTurn, toMessages } from '../generation/conversation'
 import { availableProviders, explainUnavailable } from '../providers/available-providers'
 import type { ProviderRegistry } from '../providers/create-providers'
+import type { CompletionInput } from '../streams/completion-input'
 import { runCompletion, samplingOf } from '../streams/run-completion'
 import { createStreamHub, type StreamHubOptions } from '../streams/stream-hub'
 import { noopObserver, type StreamObserver } from '../streams/stream-observer'
@@ -87,84 +89,114 @@ const classify = async (
   }
 }
 
-export const createRoutingService = (deps: RoutingServiceDeps): RoutingService => {
+export type RoutedCompletionInput = CompletionInput & {
+  possibleCategories?: string[]
+  strategy?: Strategy
+}
+
+export type Routing = RoutingService & {
+  /** Routing for any API's request; the tRPC/REST `stream` is this with plain messages. */
+  streamCompletion(
+    input: RoutedCompletionInput,
+    options: StreamOptions,
+  ): AsyncGenerator<TrackedEvent>
+}
+
+export const createRoutingService = (deps: RoutingServiceDeps): Routing => {
   const { catalog, providers, classification, compression, minConfidence } = deps
   const observer = deps.observer ?? noopObserver
   const hub = createStreamHub(deps.streams)
 
+  async function* streamCompletion(
+    input: RoutedCompletionInput,
+    options: StreamOptions,
+  ): AsyncGenerator<TrackedEvent> {
+    if (options.lastEventId) {
+      yield* hub.resume(options.lastEventId, options.signal)
+      return
+    }
+    const startedAt = performance.now()
+    const categories = input.possibleCategories ?? catalog.categories.map((c) => c.id)
+    const unknown = categories.filter((id) => !catalog.rankings[id])
+    if (unknown.length > 0) {
+      throw new TRPCError({
+        code: 'BAD_REQUEST',
+        message: `possibleCategories: unknown ${unknown.join(', ')} (known: ${Object.keys(catalog.rankings).join(', ')})`,
+      })
+    }
+    const { messages } = input
+    const [classified, statuses] = await Promise.all([
+      classify(classification, latestUserTurn(messages), categories, options),
+      providers.status(),
+    ])
+    const strategy = input.strategy ?? DEFAULT_STRATEGY
+    const abstained = abstains(classified.confidence, minConfidence)
+    const select = abstained ? selectAbstainedModels : selectModels
+    const candidates = select(catalog, classified.id, strategy, availableProviders(statuses))
+    const category: Category = {
+      ...classified,
+      abstained,
+      reason: abstained
+        ? abstentionReason(catalog, {
+            categoryId: classified.id,
+            confidence: classified.confidence,
+            minConfidence,
+            modelId: candidates[0]?.id,
+          })
+        : null,
+    }
+    if (candidates.length === 0) {
+      throw new TRPCError({
+        code: 'PRECONDITION_FAILED',
+        message: `no available model for category ${category.id} (${explainUnavailable(statuses)})`,
+      })
+    }
+    const compressed = await applyCompression(
+      compression,
+      catalog,
+      messages,
+      input.compress ?? 'auto',
+      category.id,
+      { signal: options.signal, requestId: options.requestId },
+    )
+    if (options.signal?.aborted) return
+    observer.streamStarted('routing')
+    const id = hub.start((emit, signal, streamId) =>
+      runCompletion(
+        { providers, observer },
+        {
+          kind: 'routing',
+          candidates,
+          messages: compressed.messages,
+          sampling: input.sampling,
+          passthrough: input.passthrough,
+          requestId: options.requestId,
+          category,
+          strategy,
+          compression: compressed.decision,
+          savedTokens: compressed.savedTokens,
+          startedAt,
+        },
+        emit,
+        signal,
+        streamId,
+      ),
+    )
+    yield* hub.follow(id, options.signal)
+  }
+
   return {
-    async *stream(input: RouteInput, options: StreamOptions) {
-      if (options.lastEventId) {
-        yield* hub.resume(options.lastEventId, options.signal)
-        return
-      }
-      const startedAt = performance.now()
-      const categories = input.possibleCategories ?? catalog.categories.map((c) => c.id)
-      const unknown = categories.filter((id) => !catalog.rankings[id])
-      if (unknown.length > 0) {
-        throw new TRPCError({
-          code: 'BAD_REQUEST',
-          message: `possibleCategories: unknown ${unknown.join(', ')} (known: ${Object.keys(catalog.rankings).join(', ')})`,
-        })
-      }
-      const messages = toMessages(input)
-      const [classified, statuses] = await Promise.all([
-        classify(classification, latestUserTurn(messages), categories, options),
-        providers.status(),
-      ])
-      const strategy = input.strategy ?? DEFAULT_STRATEGY
-      const abstained = abstains(classified.confidence, minConfidence)
-      const select = abstained ? selectAbstainedModels : selectModels
-      const candidates = select(catalog, classified.id, strategy, availableProviders(statuses))
-      const category: Category = {
-        ...classified,
-        abstained,
-        reason: abstained
-          ? abstentionReason(catalog, {
-              categoryId: classified.id,
-              confidence: classified.confidence,
-              minConfidence,
-              modelId: candidates[0]?.id,
-            })
-          : null,
-      }
-      if (candidates.length === 0) {
-        throw new TRPCError({
-          code: 'PRECONDITION_FAILED',
-          message: `no available model for category ${category.id} (${explainUnavailable(statuses)})`,
-        })
-      }
-      const compressed = await applyCompression(
-        compression,
-        catalog,
-        messages,
-        input.compress ?? 'auto',
-        category.id,
-        { signal: options.signal, requestId: options.requestId },
-      )
-      if (options.signal?.aborted) return
-      observer.streamStarted('routing')
-      const id = hub.start((emit, signal, streamId) =>
-        runCompletion(
-          { providers, observer },
-          {
-            kind: 'routing',
-            candidates,
-            messages: compressed.messages,
-            sampling: samplingOf(input),
-            requestId: options.requestId,
-            category,
-            strategy,
-            compression: compressed.decision,
-            savedTokens: compressed.savedTokens,
-            startedAt,
-          },
-          emit,
-          signal,
-          streamId,
-        ),
-      )
-      yield* hub.follow(id, options.signal)
-    },
+    streamCompletion,
+    stream: (input, options) =>
+      streamCompletion(
+        {
+          messages: toMessages(input),
+          sampling: samplingOf(input),
+          compress: input.compress,
+          possibleCategories: input.possibleCategories,
+          strategy: input.strategy,
+        },
+        options,
+      ),
   }
 }

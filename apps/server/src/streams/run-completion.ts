@@ -1,18 +1,11 @@
 // Produces one stream's events: tries the candidate models in order until one yields its first
 // token (recording each failure as a fallback), then emits metadata, the text deltas and `end`;
 // or `error` when every candidate failed or the chosen one broke after its first token.
-import type {
-  ChatMessage,
-  Fallback,
-  MetadataEvent,
-  ModelRef,
-  StreamEvent,
-  Usage,
-} from '@tokenflow/api'
+import type { Fallback, MetadataEvent, ModelRef, StreamEvent, Usage } from '@tokenflow/api'
 import type { CatalogModel } from '@tokenflow/catalog'
 import { estimateCost, estimateSavings } from '../models/estimate-cost'
 import { estimateMessageTokens, estimateTokens } from '../models/estimate-tokens'
-import type { ChatDelta } from '../providers/chat-provider'
+import type { ChatDelta, Passthrough, ProviderMessage } from '../providers/chat-provider'
 import type { ProviderRegistry } from '../providers/create-providers'
 import { ProviderError, toProviderError } from '../providers/provider-error'
 import type { StreamKind, StreamObserver } from './stream-observer'
@@ -21,8 +14,10 @@ export type CompletionPlan = {
   kind: StreamKind
   /** Best first; the rest are fallbacks. Never empty. */
   candidates: CatalogModel[]
-  messages: ChatMessage[]
+  messages: ProviderMessage[]
   sampling: { temperature?: number; topP?: number; maxTokens?: number }
+  /** OpenAI fields forwarded to the provider as they came (tools, stop, seed, n, ...). */
+  passthrough?: Passthrough
   requestId?: string
   category: MetadataEvent['category']
   strategy: string | null
@@ -49,9 +44,12 @@ export const modelRef = (model: CatalogModel): ModelRef => ({
   displayName: model.displayName,
 })
 
+/** What counts as the first token: answer text or the start of a tool call. */
+type FirstDelta = Extract<ChatDelta, { type: 'text' | 'tool_call' }>
+
 type Opened = {
   model: CatalogModel
-  first: Extract<ChatDelta, { type: 'text' }> | null
+  first: FirstDelta | null
   pending: ChatDelta[]
   iterator: AsyncIterator<ChatDelta>
   attempt: AbortController
@@ -82,6 +80,7 @@ const open = async (
         model: model.providerModelId,
         messages: plan.messages,
         requestId: plan.requestId,
+        passthrough: plan.passthrough,
         ...plan.sampling,
       },
       attempt.signal,
@@ -108,7 +107,7 @@ const open = async (
       if (next.done && attempt.signal.aborted) return fail(new Error('request aborted'))
       if (next.done) return { model, first: null, pending, iterator, attempt, timer }
       timer.refresh()
-      if (next.value.type === 'text') {
+      if (next.value.type === 'text' || next.value.type === 'tool_call') {
         return { model, first: next.value, pending, iterator, attempt, timer }
       }
       pending.push(next.value)
@@ -164,7 +163,14 @@ export const runCompletion = async (
     const aborted = signal.aborted
     const code = aborted ? 'ABORTED' : error.code
     const message = aborted ? 'the client went away' : error.message
-    emit({ type: 'error', code, message, retryable: !aborted && error.retryable })
+    const { retryAfterMs } = error.options
+    emit({
+      type: 'error',
+      code,
+      message,
+      retryable: !aborted && error.retryable,
+      ...(retryAfterMs !== undefined && !aborted ? { retryAfterMs } : {}),
+    })
     ended(aborted ? 'aborted' : 'error', null, code)
   }
 
@@ -184,18 +190,31 @@ export const runCompletion = async (
   const { iterator, attempt, timer } = opened
   let text = ''
   let usage: Usage | null = null
-  let finishReason = 'unknown'
+  const finishReasons = new Map<number, string>()
   let firstTokenMs: number | null = null
+  // Choice 0 keeps the events as they always were; other choices say which answer they are.
+  const choiceOf = (choice: number) => (choice === 0 ? {} : { choice })
   const take = (delta: ChatDelta) => {
+    if (delta.type === 'usage') {
+      usage = delta.usage
+      return
+    }
+    if (delta.type === 'finish') {
+      finishReasons.set(delta.choice, delta.reason)
+      return
+    }
+    if (firstTokenMs === null) {
+      firstTokenMs = performance.now() - plan.startedAt
+      observer.firstToken(ref, firstTokenMs)
+    }
     if (delta.type === 'text') {
-      if (firstTokenMs === null) {
-        firstTokenMs = performance.now() - plan.startedAt
-        observer.firstToken(ref, firstTokenMs)
-      }
       text += delta.text
-      emit({ type: 'text', delta: delta.text })
-    } else if (delta.type === 'finish') finishReason = delta.reason
-    else usage = delta.usage
+      emit({ type: 'text', delta: delta.text, ...choiceOf(delta.choice) })
+    } else {
+      text += delta.arguments
+      const { type, choice, ...call } = delta
+      emit({ type: 'tool_call', ...choiceOf(choice), ...call })
+    }
   }
   try {
     for (const delta of opened.pending) take(delta)
@@ -224,15 +243,19 @@ export const runCompletion = async (
     completionTokens: estimateTokens(text),
     totalTokens: estimateMessageTokens(plan.messages) + estimateTokens(text),
   }
+  const choices = [...finishReasons]
+    .sort(([a], [b]) => a - b)
+    .map(([index, finishReason]) => ({ index, finishReason }))
   emit({
     type: 'end',
-    finishReason,
+    finishReason: finishReasons.get(0) ?? 'unknown',
     usage: finalUsage,
     timeToFirstTokenMs: firstTokenMs,
     totalMs: performance.now() - plan.startedAt,
     costUsd: estimateCost(model, finalUsage),
     savedTokens: plan.savedTokens,
     savedUsd: estimateSavings(model, plan.savedTokens),
+    ...(choices.length > 1 ? { choices } : {}),
   })
   ended('completed', finalUsage)
 }

@@ -1,5 +1,5 @@
 // Every event of a generation or routing stream, in the order a client receives them:
-// one `metadata`, any number of `text`, then exactly one `end` or `error`.
+// one `metadata`, any number of `text` and `tool_call`, then exactly one `end` or `error`.
 import { z } from 'zod'
 import { abstentionSchema, categoryScoreSchema } from './classification'
 import { modelRefSchema } from './models'
@@ -42,9 +42,26 @@ export const metadataEventSchema = z.object({
   fallbacks: z.array(fallbackSchema),
 })
 
+/** Which answer an event belongs to when a request asked for several (`n`); absent means 0. */
+const choiceIndexSchema = z.number().int().nonnegative().optional()
+
 export const textEventSchema = z.object({
   type: z.literal('text'),
   delta: z.string(),
+  choice: choiceIndexSchema,
+})
+
+/**
+ * A piece of a tool call, as OpenAI streams it: the first piece of call `index` carries its `id`
+ * and function `name`, later pieces append to `arguments`.
+ */
+export const toolCallEventSchema = z.object({
+  type: z.literal('tool_call'),
+  choice: choiceIndexSchema,
+  index: z.number().int().nonnegative(),
+  id: z.string().optional(),
+  name: z.string().optional(),
+  arguments: z.string(),
 })
 
 export const usageSchema = z.object({
@@ -63,6 +80,10 @@ export const endEventSchema = z.object({
   costUsd: z.number().nonnegative(),
   savedTokens: z.number().int().nonnegative(),
   savedUsd: z.number().nonnegative(),
+  /** Each answer's finish reason, when the request asked for more than one (`n`). */
+  choices: z
+    .array(z.object({ index: z.number().int().nonnegative(), finishReason: z.string() }))
+    .optional(),
 })
 
 export const errorEventSchema = z.object({
@@ -70,16 +91,20 @@ export const errorEventSchema = z.object({
   code: z.string(),
   message: z.string(),
   retryable: z.boolean(),
+  /** When the provider said how long to wait (a rate limit's Retry-After). */
+  retryAfterMs: z.number().nonnegative().optional(),
 })
 
 export const streamEventSchema = z.discriminatedUnion('type', [
   metadataEventSchema,
   textEventSchema,
+  toolCallEventSchema,
   endEventSchema,
   errorEventSchema,
 ])
 export type StreamEvent = z.infer<typeof streamEventSchema>
 export type MetadataEvent = z.infer<typeof metadataEventSchema>
+export type ToolCallEvent = z.infer<typeof toolCallEventSchema>
 export type EndEvent = z.infer<typeof endEventSchema>
 export type ErrorEvent = z.infer<typeof errorEventSchema>
 
