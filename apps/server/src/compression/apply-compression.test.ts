@@ -128,4 +128,45 @@ describe('applyCompression', () => {
     expect(result.decision.reason).toMatch(/compression failed, sent uncompressed/)
     expect(result.messages).toBe(long)
   })
+
+  it('sends only plain text turns to the compressor: content parts and tool calls go upstream as they came', async () => {
+    const { service, calls } = halving()
+    const parts = {
+      role: 'user',
+      content: [
+        { type: 'text', text: 'What is in this picture of the ledger?' },
+        { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } },
+      ],
+    }
+    const call = {
+      role: 'assistant',
+      content: null,
+      tool_calls: [
+        { id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{"id": 42}' } },
+      ],
+    }
+    const result = {
+      role: 'tool',
+      tool_call_id: 'call_1',
+      content: '{"rows": 12, "table": "ledger"}',
+    }
+    const messages = [parts, call, result, { role: 'user', content: longTurn }]
+    const out = await applyCompression(service, catalog, messages, { ratio: 0.5 }, null, {})
+    expect(calls).toHaveLength(1)
+    expect(calls[0]?.messages.map((m) => m.role)).toEqual(['tool', 'user'])
+    expect(out.messages[0]).toBe(parts)
+    expect(out.messages[1]).toBe(call)
+    expect(out.messages[3]?.content).not.toBe(longTurn)
+    expect(out.decision.applied).toBe(true)
+  })
+
+  it('skips, saying why, when no message is plain text', async () => {
+    const turn = { role: 'user', content: [{ type: 'text', text: 'word '.repeat(2_000) }] }
+    const out = await applyCompression(never, catalog, [turn], { ratio: 0.5 }, null, {})
+    expect(out.messages[0]).toBe(turn)
+    expect(out.decision).toMatchObject({
+      applied: false,
+      reason: expect.stringMatching(/nothing compressible/),
+    })
+  })
 })
