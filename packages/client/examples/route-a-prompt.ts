@@ -24,7 +24,7 @@ const subscription = client.routing.stream.subscribe(
           `\n${event.usage.totalTokens} tokens, first token after ${event.timeToFirstTokenMs} ms`,
         )
         subscription.unsubscribe()
-      } else {
+      } else if (event.type === 'error') {
         console.error(`\n${event.code}: ${event.message}`)
         subscription.unsubscribe()
         process.exitCode = 1
