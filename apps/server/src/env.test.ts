@@ -12,6 +12,16 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ ROUTING_MIN_CONFIDENCE: 'high' })).toThrow(/ROUTING_MIN_CONFIDENCE/)
   })
 
+  it('refuses TOKENFLOW_CONFIG and its old name CATALOG_FILE together', () => {
+    expect(() => parseEnv({ TOKENFLOW_CONFIG: 'a.yaml', CATALOG_FILE: 'b.json' })).toThrow(
+      /CATALOG_FILE: set TOKENFLOW_CONFIG or its old name CATALOG_FILE, not both/,
+    )
+  })
+
+  it('keeps every variable as given for the provider table', () => {
+    expect(parseEnv({ ACME_API_KEY: 'k1' }).vars.ACME_API_KEY).toBe('k1')
+  })
+
   it('keeps CATALOG_FILE as given, and unset when empty', () => {
     expect(parseEnv({ CATALOG_FILE: ' custom.json ' }).CATALOG_FILE).toBe('custom.json')
     expect(parseEnv({ CATALOG_FILE: '' }).CATALOG_FILE).toBeUndefined()

@@ -44,7 +44,12 @@ export const envSchema = z.object({
   OPENROUTER_API_KEY: optionalString,
   OPENROUTER_BASE_URL: z.url().default('https://openrouter.ai/api/v1'),
   LOCAL_MODEL_ENABLED: booleanFlag(true),
-  /** A JSON file of categories, rankings, compression policies and models merged over the catalog. */
+  /**
+   * The config file (JSON, or YAML for .yaml/.yml): providers, models, categories, rankings and
+   * compression policies merged over the shipped table and catalog.
+   */
+  TOKENFLOW_CONFIG: optionalString,
+  /** The earlier name of TOKENFLOW_CONFIG (same format), still read. */
   CATALOG_FILE: optionalString,
   /** Below this classifier confidence routing abstains (fallback or general model); 0 turns it off. */
   ROUTING_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.5),
@@ -60,7 +65,13 @@ export const envSchema = z.object({
   LOG_PROMPTS: booleanFlag(false),
 })
 
-export type Env = z.infer<typeof envSchema>
+export type Env = z.infer<typeof envSchema> & {
+  /**
+   * Every variable as given, for the provider table's `apiKeyEnv` and header `env` lookups: a
+   * provider added in the config file names its own variable, unknown to this schema.
+   */
+  vars: Readonly<Record<string, string | undefined>>
+}
 
 export class EnvError extends Error {
   override name = 'EnvError'
@@ -68,12 +79,24 @@ export class EnvError extends Error {
 
 /** Parses a raw environment; throws an EnvError naming every bad variable. */
 export const parseEnv = (raw: Record<string, string | undefined>): Env => {
-  const result = envSchema.safeParse(raw)
+  const result = envSchema
+    .refine((env) => !(env.TOKENFLOW_CONFIG && env.CATALOG_FILE), {
+      path: ['CATALOG_FILE'],
+      message: 'set TOKENFLOW_CONFIG or its old name CATALOG_FILE, not both',
+    })
+    .safeParse(raw)
   if (!result.success) {
     const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`)
     throw new EnvError(`invalid environment:\n${lines.join('\n')}`)
   }
-  return result.data
+  return { ...result.data, vars: { ...raw } }
+}
+
+/** The config file and the variable that named it, when one is set. */
+export const configFileOf = (env: Pick<Env, 'TOKENFLOW_CONFIG' | 'CATALOG_FILE'>) => {
+  if (env.TOKENFLOW_CONFIG) return { path: env.TOKENFLOW_CONFIG, variable: 'TOKENFLOW_CONFIG' }
+  if (env.CATALOG_FILE) return { path: env.CATALOG_FILE, variable: 'CATALOG_FILE' }
+  return undefined
 }
 
 /** Reads .env (when the file exists; real environment variables win) and parses process.env. */

@@ -12,18 +12,9 @@ const SHUTDOWN_GRACE_MS = 10_000
 
 const main = () => {
   const env = loadEnv()
-  const logger = createLogger({
-    level: env.LOG_LEVEL,
-    logPrompts: env.LOG_PROMPTS,
-    secrets: [
-      ...env.TOKENFLOW_API_KEYS,
-      env.GROQ_API_KEY,
-      env.OPENROUTER_API_KEY,
-      env.ML_INTERNAL_TOKEN,
-    ].filter((value): value is string => Boolean(value)),
-  })
   const metrics = createMetrics()
-  const { services, completions } = createServices(env, { metrics })
+  const { services, completions, secrets } = createServices(env, { metrics })
+  const logger = createLogger({ level: env.LOG_LEVEL, logPrompts: env.LOG_PROMPTS, secrets })
   const app = createApp({
     completions,
     services,

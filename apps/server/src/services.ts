@@ -1,19 +1,22 @@
-// Wires every service from the parsed env: the catalog (CATALOG_FILE merged over the shipped
-// one), the ML client (shared by compression, classification and health), the LLM providers, and
+// Wires every service from the parsed env: the catalog and provider table (TOKENFLOW_CONFIG
+// merged over the shipped ones), the ML client (shared by compression, classification and health), the LLM providers, and
 // the generation engineer's streaming services.
 import type { Services } from '@tokenflow/api'
 import { createClassificationService } from './classification/classification-service'
 import { createCompressionService } from './compression/compression-service'
+import { loadConfig } from './config/load-config'
 import type { Env } from './env'
+import { configFileOf } from './env'
 import { createGenerationService } from './generation/create-generation-service'
 import { createHealthService } from './health/health-service'
-import { loadCatalog } from './load-catalog'
 import { createMlClient } from './ml/ml-client'
 import { createModelService } from './models/create-model-service'
 import type { Metrics } from './observability/metrics'
 import { metricsStreamObserver } from './observability/metrics-stream-observer'
 import type { Completions } from './openai/completions'
 import { createProviders } from './providers/create-providers'
+import { resolveProviders } from './providers/resolve-providers'
+import { shippedProviders } from './providers/shipped-providers'
 import { createRoutingService } from './routing/create-routing-service'
 
 export type ServicesEnv = Pick<
@@ -23,14 +26,15 @@ export type ServicesEnv = Pick<
   | 'ML_TIMEOUT_MS'
   | 'ML_BREAKER_THRESHOLD'
   | 'ML_BREAKER_HALF_OPEN_MS'
-  | 'GROQ_API_KEY'
   | 'GROQ_BASE_URL'
-  | 'OPENROUTER_API_KEY'
   | 'OPENROUTER_BASE_URL'
   | 'LOCAL_MODEL_ENABLED'
   | 'PROVIDER_TIMEOUT_MS'
   | 'STREAM_REPLAY_LIMIT'
+  | 'TOKENFLOW_CONFIG'
   | 'CATALOG_FILE'
+  | 'TOKENFLOW_API_KEYS'
+  | 'vars'
   | 'ROUTING_MIN_CONFIDENCE'
 >
 
@@ -39,7 +43,9 @@ export const version = '0.1.0'
 const breakerGauge = { closed: 0, 'half-open': 1, open: 2 } as const
 
 export const createServices = (env: ServicesEnv, { metrics }: { metrics: Metrics }) => {
-  const catalog = loadCatalog(env.CATALOG_FILE)
+  const config = loadConfig(configFileOf(env), shippedProviders(env))
+  const { catalog } = config
+  const table = resolveProviders(config.providers, (name) => env.vars[name])
   const minConfidence = env.ROUTING_MIN_CONFIDENCE
   const ml = createMlClient({
     baseUrl: env.ML_SERVICE_URL,
@@ -49,16 +55,7 @@ export const createServices = (env: ServicesEnv, { metrics }: { metrics: Metrics
     halfOpenAfterMs: env.ML_BREAKER_HALF_OPEN_MS,
     onBreakerStateChange: (state) => metrics.breakerState.set(breakerGauge[state]),
   })
-  const providers = createProviders({
-    groq: { apiKey: env.GROQ_API_KEY, baseURL: env.GROQ_BASE_URL },
-    openrouter: { apiKey: env.OPENROUTER_API_KEY, baseURL: env.OPENROUTER_BASE_URL },
-    local: {
-      enabled: env.LOCAL_MODEL_ENABLED,
-      baseURL: `${env.ML_SERVICE_URL.replace(/\/+$/, '')}/v1`,
-      token: env.ML_INTERNAL_TOKEN,
-    },
-    timeoutMs: env.PROVIDER_TIMEOUT_MS,
-  })
+  const providers = createProviders({ providers: table, timeoutMs: env.PROVIDER_TIMEOUT_MS })
   const observer = metricsStreamObserver(metrics)
   const compression = createCompressionService(ml)
   const classification = createClassificationService({ ml, catalog, minConfidence })
@@ -85,5 +82,11 @@ export const createServices = (env: ServicesEnv, { metrics }: { metrics: Metrics
   // The OpenAI-compatible API streams through the same generation and routing, with its wider
   // messages and passthrough fields.
   const completions: Completions = { generation, routing }
-  return { services, completions, ml, providers }
+  // What the logs must never show: every key and secret header the table read, and our own.
+  const secrets = [
+    ...env.TOKENFLOW_API_KEYS,
+    env.ML_INTERNAL_TOKEN,
+    ...table.flatMap((provider) => provider.secrets),
+  ].filter((value): value is string => Boolean(value))
+  return { services, completions, ml, providers, catalog, secrets }
 }

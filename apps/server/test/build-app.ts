@@ -12,14 +12,14 @@ export const buildApp = (
 ) => {
   const env = parseEnv({ LOCAL_MODEL_ENABLED: 'false', ...rawEnv })
   const lines: string[] = []
+  const metrics = createMetrics({ defaultMetrics: false })
+  const wired = createServices(env, { metrics })
   const logger = createLogger({
     level: 'debug',
     logPrompts: env.LOG_PROMPTS,
     write: (line) => lines.push(line),
-    secrets: [...env.TOKENFLOW_API_KEYS, env.GROQ_API_KEY ?? ''].filter(Boolean),
+    secrets: wired.secrets,
   })
-  const metrics = createMetrics({ defaultMetrics: false })
-  const wired = createServices(env, { metrics })
   const app = createApp({
     services: wired.services,
     completions: wired.completions,

@@ -1,4 +1,4 @@
-// A category added by configuration alone (CATALOG_FILE) is learned by the real ML service from
+// A category added by configuration alone (TOKENFLOW_CONFIG) is learned by the real ML service from
 // its examples and routed to; below ROUTING_MIN_CONFIDENCE the router abstains and says so, in
 // tRPC and in the seed's REST answers alike. Groq is the fake provider; nothing else is available.
 import { fileURLToPath } from 'node:url'
@@ -69,9 +69,9 @@ const seedMetadata = async (app: ReturnType<typeof gateway>['app'], prompt: stri
   return events.find((e) => e.event === 'metadata')?.data as any
 }
 
-describe('a custom category from CATALOG_FILE', () => {
+describe('a custom category from TOKENFLOW_CONFIG', () => {
   it('is learned from its examples and classified with a calibrated confidence', async () => {
-    const { app, caller } = gateway({ CATALOG_FILE: legalCatalog })
+    const { app, caller } = gateway({ TOKENFLOW_CONFIG: legalCatalog })
     const result = await caller.classification.classify({ prompt: legalPrompt })
     expect(result.topCategory).toBe('legal')
     expect(result.method).toBe('embedding-head')
@@ -99,7 +99,7 @@ describe('a custom category from CATALOG_FILE', () => {
   }, 180_000)
 
   it('routes a confident legal prompt to the model ranked first for legal, without abstaining', async () => {
-    const { caller } = gateway({ CATALOG_FILE: legalCatalog })
+    const { caller } = gateway({ TOKENFLOW_CONFIG: legalCatalog })
     const metadata = await routedMetadata(caller, legalPrompt)
     expect(metadata.model.id).toBe(LEGAL_FIRST)
     expect(metadata.category).toMatchObject({
@@ -115,7 +115,10 @@ describe('a custom category from CATALOG_FILE', () => {
 
 describe('abstention below ROUTING_MIN_CONFIDENCE', () => {
   it("routes to the category's fallback model and says so, in tRPC and in the seed stream", async () => {
-    const { app, caller } = gateway({ CATALOG_FILE: legalCatalog, ROUTING_MIN_CONFIDENCE: '0.999' })
+    const { app, caller } = gateway({
+      TOKENFLOW_CONFIG: legalCatalog,
+      ROUTING_MIN_CONFIDENCE: '0.999',
+    })
     const metadata = await routedMetadata(caller, legalPrompt)
     const category = metadata.category as NonNullable<MetadataEvent['category']>
     expect(category.id).toBe('legal')

@@ -6,6 +6,8 @@ import type { FakeProvider } from '@tokenflow/fake-provider'
 import { createGenerationService } from '../src/generation/create-generation-service'
 import { createModelService } from '../src/models/create-model-service'
 import { createProviders, type ProviderRegistry } from '../src/providers/create-providers'
+import { resolveProviders } from '../src/providers/resolve-providers'
+import { shippedProviders } from '../src/providers/shipped-providers'
 import { createRoutingService } from '../src/routing/create-routing-service'
 import type { StreamHubOptions } from '../src/streams/stream-hub'
 import { noopObserver, type StreamObserver } from '../src/streams/stream-observer'
@@ -26,13 +28,21 @@ export const noCompression: CompressionService = {
   compressMessages: unused('compression'),
 }
 
-export const providersOnFake = (fake: FakeProvider, timeoutMs = 5_000): ProviderRegistry =>
-  createProviders({
-    groq: { apiKey: 'fake-groq-key', baseURL: fake.url },
-    openrouter: { apiKey: 'fake-openrouter-key', baseURL: fake.url },
-    local: { enabled: true, baseURL: fake.url },
-    timeoutMs,
+export const providersOnFake = (fake: FakeProvider, timeoutMs = 5_000): ProviderRegistry => {
+  const keys: Record<string, string> = {
+    GROQ_API_KEY: 'fake-groq-key',
+    OPENROUTER_API_KEY: 'fake-openrouter-key',
+  }
+  const table = shippedProviders({
+    GROQ_BASE_URL: fake.url,
+    OPENROUTER_BASE_URL: fake.url,
+    LOCAL_MODEL_ENABLED: true,
+    ML_SERVICE_URL: fake.url,
   })
+  // Every row of the table on the one fake server, the local model included.
+  for (const spec of Object.values(table)) spec.baseURL = fake.url
+  return createProviders({ providers: resolveProviders(table, (name) => keys[name]), timeoutMs })
+}
 
 /** Services whose classification and compression must not be reached (single category, off). */
 export const servicesOnFake = (fake: FakeProvider, options: FakeSetupOptions = {}): Services => {

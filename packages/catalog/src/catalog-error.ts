@@ -1,5 +1,5 @@
 // A catalog that cannot be used: the message names the source and every bad field, so a start-up
-// with a broken CATALOG_FILE says what to fix.
+// with a broken TOKENFLOW_CONFIG says what to fix.
 export class CatalogError extends Error {
   override name = 'CatalogError'
 }

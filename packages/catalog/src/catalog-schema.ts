@@ -85,7 +85,7 @@ export const catalogSchema = z
 export type Catalog = z.infer<typeof catalogSchema>
 
 /**
- * A user's catalog file (CATALOG_FILE): only the parts it changes. Strict, so a misspelt key is
+ * The catalog part of a config file (TOKENFLOW_CONFIG): only the parts it changes. Strict, so a misspelt key is
  * an error rather than a silently ignored setting.
  */
 export const customCatalogSchema = z

@@ -3,12 +3,7 @@
 // on the descriptions when a category has none). The answer names the model routing would choose:
 // the catalog's best for the winning category, or, when the confidence is below the threshold,
 // where the abstention goes (with the default strategy, as routing without one does).
-import {
-  type ClassificationService,
-  type ClassifyOutput,
-  type ModelRef,
-  providerIdSchema,
-} from '@tokenflow/api'
+import type { ClassificationService, ClassifyOutput, ModelRef } from '@tokenflow/api'
 import type { Catalog } from '@tokenflow/catalog'
 import type { ClassifyRequest, ClassifyResponse } from '../ml/ml-api'
 import type { MlClient } from '../ml/ml-client'
@@ -37,8 +32,6 @@ export const describeCategories = (catalog: Catalog, categories: string[]) => {
   return descriptions
 }
 
-const everyProvider = new Set(providerIdSchema.options)
-
 export const recommendModel = (
   catalog: Catalog,
   categoryId: string,
@@ -46,6 +39,7 @@ export const recommendModel = (
   isAvailable: (model: ModelRef) => boolean = () => true,
 ): ModelRef | null => {
   const select = abstained ? selectAbstainedModels : selectModels
+  const everyProvider = new Set(catalog.models.map((model) => model.provider))
   for (const model of select(catalog, categoryId, DEFAULT_STRATEGY, everyProvider)) {
     const ref: ModelRef = { id: model.id, provider: model.provider, displayName: model.displayName }
     if (isAvailable(ref)) return ref

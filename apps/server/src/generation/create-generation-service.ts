@@ -9,6 +9,7 @@ import type {
 import type { Catalog } from '@tokenflow/catalog'
 import { TRPCError } from '@trpc/server'
 import { applyCompression } from '../compression/apply-compression'
+import { statusOf } from '../providers/available-providers'
 import type { ProviderRegistry } from '../providers/create-providers'
 import type { CompletionInput } from '../streams/completion-input'
 import { runCompletion, samplingOf } from '../streams/run-completion'
@@ -56,7 +57,7 @@ export const createGenerationService = (deps: GenerationServiceDeps): DirectGene
     if (!model || (matches.length > 1 && model.id !== modelId)) {
       throw new UnknownModelError(modelId)
     }
-    const status = (await providers.status())[model.provider]
+    const status = statusOf(await providers.status(), model.provider)
     if (!status.configured) {
       throw new TRPCError({
         code: 'PRECONDITION_FAILED',

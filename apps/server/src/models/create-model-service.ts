@@ -1,12 +1,13 @@
 // models.list and models.rankings: the catalog with each model's availability right now.
 import type { ModelInfo, ModelService } from '@tokenflow/api'
 import type { Catalog, CatalogModel } from '@tokenflow/catalog'
+import { statusOf } from '../providers/available-providers'
 import type { ProviderRegistry, ProviderStatuses } from '../providers/create-providers'
 
 export type ModelServiceDeps = { catalog: Catalog; providers: ProviderRegistry }
 
 const info = (model: CatalogModel, statuses: ProviderStatuses): ModelInfo => {
-  const status = statuses[model.provider]
+  const status = statusOf(statuses, model.provider)
   const available = status.configured && status.reachable
   return {
     id: model.id,

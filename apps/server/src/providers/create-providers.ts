@@ -1,14 +1,14 @@
-// Builds the three providers from configuration and answers "which providers can serve now?"
+// Builds every provider of the table and answers "which providers can serve now?"
 // (configured and reachable), cached briefly so health checks and routing don't probe per request.
 import type { ProviderId } from '@tokenflow/api'
 import type { ChatProvider, ProviderStatus } from './chat-provider'
 import { createGroqProvider } from './groq-provider'
 import { createOpenAiCompatibleProvider } from './openai-compatible-provider'
+import type { ResolvedProvider } from './resolve-providers'
 
 export type ProvidersConfig = {
-  groq: { apiKey?: string; baseURL?: string }
-  openrouter: { apiKey?: string; baseURL?: string }
-  local: { enabled: boolean; baseURL: string; token?: string }
+  /** The provider table, resolved against the environment (resolve-providers.ts). */
+  providers: ResolvedProvider[]
   timeoutMs: number
   /** How long a status answer is reused; 5 s unless set. */
   statusTtlMs?: number
@@ -19,7 +19,9 @@ export type ProvidersConfig = {
 export type ProviderStatuses = Record<ProviderId, ProviderStatus>
 
 export interface ProviderRegistry {
+  /** Throws for an id the table does not have (the catalog is checked against it at start). */
   get(id: ProviderId): ChatProvider
+  readonly ids: readonly ProviderId[]
   status(): Promise<ProviderStatuses>
   /** Forget the cached status, e.g. after a provider failed with UNAUTHORIZED. */
   invalidate(): void
@@ -27,18 +29,12 @@ export interface ProviderRegistry {
   readonly timeoutMs: number
 }
 
-const PROVIDER_IDS: ProviderId[] = ['groq', 'openrouter', 'local']
-
-const notConfigured: Record<ProviderId, string> = {
-  groq: 'GROQ_API_KEY is not set',
-  openrouter: 'OPENROUTER_API_KEY is not set',
-  local: 'LOCAL_MODEL_ENABLED is false',
-}
-
-const probeStatus = async (provider: ChatProvider, timeoutMs: number): Promise<ProviderStatus> => {
-  if (!provider.configured) {
-    return { configured: false, reachable: false, detail: notConfigured[provider.id] }
-  }
+const probeStatus = async (
+  provider: ChatProvider,
+  notConfigured: string,
+  timeoutMs: number,
+): Promise<ProviderStatus> => {
+  if (!provider.configured) return { configured: false, reachable: false, detail: notConfigured }
   try {
     await provider.probe(AbortSignal.timeout(timeoutMs))
     return { configured: true, reachable: true, detail: 'ok' }
@@ -51,24 +47,33 @@ const probeStatus = async (provider: ChatProvider, timeoutMs: number): Promise<P
   }
 }
 
+const build = (resolved: ResolvedProvider, timeoutMs: number): ChatProvider =>
+  resolved.kind === 'groq'
+    ? createGroqProvider({
+        id: resolved.id,
+        configured: resolved.configured,
+        apiKey: resolved.apiKey,
+        baseURL: resolved.baseURL,
+        headers: resolved.headers,
+        timeoutMs,
+      })
+    : createOpenAiCompatibleProvider({
+        id: resolved.id,
+        configured: resolved.configured,
+        apiKey: resolved.apiKey,
+        baseURL: resolved.baseURL ?? '',
+        headers: resolved.headers,
+        timeoutMs,
+      })
+
 export const createProviders = (config: ProvidersConfig): ProviderRegistry => {
-  const providers: Record<ProviderId, ChatProvider> = {
-    groq: createGroqProvider({ ...config.groq, timeoutMs: config.timeoutMs }),
-    openrouter: createOpenAiCompatibleProvider({
-      id: 'openrouter',
-      configured: Boolean(config.openrouter.apiKey),
-      apiKey: config.openrouter.apiKey,
-      baseURL: config.openrouter.baseURL ?? 'https://openrouter.ai/api/v1',
-      timeoutMs: config.timeoutMs,
-    }),
-    local: createOpenAiCompatibleProvider({
-      id: 'local',
-      configured: config.local.enabled,
-      baseURL: config.local.baseURL,
-      headers: config.local.token ? { 'X-Internal-Token': config.local.token } : undefined,
-      timeoutMs: config.timeoutMs,
-    }),
-  }
+  const providers = new Map(
+    config.providers.map((resolved) => [
+      resolved.id,
+      { provider: build(resolved, config.timeoutMs), notConfigured: resolved.notConfigured },
+    ]),
+  )
+  const ids = [...providers.keys()]
   const ttlMs = config.statusTtlMs ?? 5_000
   const probeTimeoutMs = config.probeTimeoutMs ?? 2_000
   // The last finished probe, and the one running now. Requests are answered from `settled`
@@ -83,7 +88,10 @@ export const createProviders = (config: ProvidersConfig): ProviderRegistry => {
     if (inflight) return inflight
     const started = generation
     const probe = Promise.all(
-      PROVIDER_IDS.map(async (id) => [id, await probeStatus(providers[id], probeTimeoutMs)]),
+      [...providers].map(async ([id, { provider, notConfigured }]) => [
+        id,
+        await probeStatus(provider, notConfigured, probeTimeoutMs),
+      ]),
     ).then((entries) => {
       const value = Object.fromEntries(entries) as ProviderStatuses
       // An invalidate() during the probe means its answer may predate what we learned since.
@@ -98,7 +106,12 @@ export const createProviders = (config: ProvidersConfig): ProviderRegistry => {
   }
 
   return {
-    get: (id) => providers[id],
+    ids,
+    get: (id) => {
+      const entry = providers.get(id)
+      if (!entry) throw new Error(`unknown provider ${id} (known: ${ids.join(', ')})`)
+      return entry.provider
+    },
     timeoutMs: config.timeoutMs,
     invalidate: () => {
       generation += 1

@@ -6,7 +6,14 @@ import type { ChatProvider } from './chat-provider'
 import { toProviderError } from './provider-error'
 import { chatBody, type SdkChunk, sdkChatStream } from './sdk-chat-stream'
 
-export type GroqProviderOptions = { apiKey?: string; baseURL?: string; timeoutMs: number }
+export type GroqProviderOptions = {
+  id: string
+  configured: boolean
+  apiKey?: string
+  baseURL?: string
+  headers?: Record<string, string>
+  timeoutMs: number
+}
 
 // groq-sdk appends /openai/v1 itself; accept base URLs written either way.
 const sdkBaseURL = (baseURL: string | undefined) => baseURL?.replace(/\/openai\/v1\/?$/, '')
@@ -15,15 +22,16 @@ export const createGroqProvider = (options: GroqProviderOptions): ChatProvider =
   const client = new Groq({
     apiKey: options.apiKey ?? 'not-configured',
     baseURL: sdkBaseURL(options.baseURL),
+    defaultHeaders: options.headers,
     maxRetries: 0,
     timeout: options.timeoutMs,
   })
   return {
-    id: 'groq',
-    configured: Boolean(options.apiKey),
+    id: options.id,
+    configured: options.configured,
     stream: (request, signal) =>
       sdkChatStream(
-        'groq',
+        options.id,
         async () =>
           (await client.chat.completions.create(
             chatBody(request, 'max_completion_tokens') as ChatCompletionCreateParamsStreaming,
@@ -34,7 +42,7 @@ export const createGroqProvider = (options: GroqProviderOptions): ChatProvider =
       try {
         await client.models.list({ signal })
       } catch (error) {
-        throw toProviderError('groq', error, 'request')
+        throw toProviderError(options.id, error, 'request')
       }
     },
   }

@@ -1,4 +1,4 @@
-// Any OpenAI-compatible endpoint through the openai SDK: OpenRouter, and the ML service's local
+// Any OpenAI-compatible endpoint through the openai SDK: OpenRouter, the ML service's local
 // model (`/v1/chat/completions`, which wants X-Internal-Token when one is set).
 import type { ProviderId } from '@tokenflow/api'
 import OpenAI from 'openai'

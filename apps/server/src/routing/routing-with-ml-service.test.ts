@@ -10,6 +10,8 @@ import { parseEnv } from '../env'
 import { createMlClient } from '../ml/ml-client'
 import { createModelService } from '../models/create-model-service'
 import { createProviders } from '../providers/create-providers'
+import { resolveProviders } from '../providers/resolve-providers'
+import { shippedProviders } from '../providers/shipped-providers'
 import { createRoutingService } from './create-routing-service'
 
 let ml: MlServiceHandle
@@ -24,10 +26,14 @@ const unused = (): never => {
 
 it('classifies, compresses and streams from the local model', async () => {
   const client = createMlClient({ baseUrl: ml.url, timeoutMs: 60_000 })
+  const table = shippedProviders({
+    OPENROUTER_BASE_URL: 'https://openrouter.ai/api/v1',
+    LOCAL_MODEL_ENABLED: true,
+    ML_SERVICE_URL: ml.url,
+  })
+  // No keys: only the local model is configured.
   const providers = createProviders({
-    groq: {},
-    openrouter: {},
-    local: { enabled: true, baseURL: `${ml.url}/v1` },
+    providers: resolveProviders(table, () => undefined),
     timeoutMs: 60_000,
   })
   const compression = createCompressionService(client)

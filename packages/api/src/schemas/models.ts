@@ -1,7 +1,10 @@
 // The model catalog as the API shows it: models, their providers and per-category rankings.
 import { z } from 'zod'
 
-export const providerIdSchema = z.enum(['groq', 'openrouter', 'local'])
+// Provider ids are configuration (the provider table and TOKENFLOW_CONFIG), not a fixed list.
+export const providerIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'provider ids are lowercase letters, digits, _ or -')
 export type ProviderId = z.infer<typeof providerIdSchema>
 
 export const strategySchema = z.enum(['quality', 'balanced', 'cheapest'])
