@@ -10,11 +10,24 @@ const lastUserText = (messages: unknown): string => {
   return typeof content === 'string' ? content : ''
 }
 
+const words = (text: string, first: string) =>
+  [first, ...text.split(/\s+/).filter(Boolean).slice(0, 64)].map((word, index) =>
+    index === 0 ? word : ` ${word}`,
+  )
+
 /** Splits `Echo: <words of the latest user turn>` into word chunks (space kept on the chunk). */
-export const defaultAnswer = (messages: unknown): string[] => {
-  const words = lastUserText(messages).split(/\s+/).filter(Boolean).slice(0, 64)
-  return ['Echo:', ...words].map((word, index) => (index === 0 ? word : ` ${word}`))
+export const defaultAnswer = (messages: unknown): string[] => words(lastUserText(messages), 'Echo:')
+
+/** The last message, when it is a tool result: the turn a tool-calling model answers in text. */
+export const lastToolResult = (messages: unknown): string | null => {
+  if (!Array.isArray(messages)) return null
+  const last = (messages as Message[]).at(-1)
+  if (last?.role !== 'tool') return null
+  return typeof last.content === 'string' ? last.content : ''
 }
+
+/** Splits `Tool said: <words of the tool result>` into word chunks, as defaultAnswer does. */
+export const toolResultAnswer = (content: string): string[] => words(content, 'Tool said:')
 
 /** A rough token count (words), enough for usage numbers the tests can check. */
 export const countTokens = (text: string): number => text.split(/\s+/).filter(Boolean).length

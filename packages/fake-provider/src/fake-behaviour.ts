@@ -16,8 +16,29 @@ export type StreamBehaviour = {
   finishReason?: string
 }
 
+/**
+ * One function call, streamed as OpenAI streams it: the first delta names the call, the later ones
+ * carry slices of the arguments JSON. Once the conversation ends in a `tool` message the model
+ * answers with text instead, so a whole tool round trip runs against one scripted model.
+ */
+export type ToolCallBehaviour = {
+  kind: 'tool-call'
+  name: string
+  /** The arguments as the JSON string the model "generates". */
+  arguments: string
+  /** How many deltas the arguments are split over; 3 unless set. */
+  chunks?: number
+  /** The call id; `call_fake_<n>` unless set. */
+  id?: string
+  /** Pause between chunks. */
+  delayMs?: number
+  /** The text answer after a tool result; `Tool said: <its content>` unless set. */
+  answer?: string[]
+}
+
 export type FakeBehaviour =
   | StreamBehaviour
+  | ToolCallBehaviour
   | { kind: 'rate-limit'; retryAfterSeconds: number }
   | { kind: 'unauthorized' }
   | { kind: 'not-found' }

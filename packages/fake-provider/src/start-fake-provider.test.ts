@@ -145,6 +145,136 @@ describe('fake provider through the openai SDK', () => {
   })
 })
 
+const weatherTool = {
+  type: 'function' as const,
+  function: {
+    name: 'get_weather',
+    description: 'Current weather for a city',
+    parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+  },
+}
+const weatherArgs = '{"city":"Paris","unit":"celsius"}'
+
+describe('fake provider tool calls through the openai SDK', () => {
+  it('streams a tool call as OpenAI does: named first delta, argument slices, tool_calls finish', async () => {
+    fake.script('tools', {
+      kind: 'tool-call',
+      name: 'get_weather',
+      arguments: weatherArgs,
+      chunks: 4,
+    })
+    const stream = await openai.chat.completions.create({
+      model: 'tools',
+      messages: user('weather in Paris?'),
+      tools: [weatherTool],
+      stream: true,
+      stream_options: { include_usage: true },
+    })
+    const parts: OpenAI.ChatCompletionChunk[] = []
+    for await (const part of stream) parts.push(part)
+    const calls = parts.flatMap((part) => part.choices[0]?.delta.tool_calls ?? [])
+    expect(calls[0]).toMatchObject({
+      index: 0,
+      type: 'function',
+      function: { name: 'get_weather', arguments: '' },
+    })
+    expect(calls[0]?.id).toMatch(/^call_/)
+    const later = calls.slice(1)
+    expect(later).toHaveLength(4)
+    for (const call of later) {
+      expect(call.index).toBe(0)
+      expect(call.id).toBeUndefined()
+      expect(call.function?.name).toBeUndefined()
+    }
+    expect(later.map((call) => call.function?.arguments).join('')).toBe(weatherArgs)
+    expect(parts.flatMap((part) => part.choices.map((c) => c.finish_reason))).toContain(
+      'tool_calls',
+    )
+    expect(parts.at(-1)?.choices).toEqual([])
+    expect(parts.at(-1)?.usage?.completion_tokens).toBeGreaterThan(0)
+    expect(fake.requests.at(-1)?.body).toMatchObject({ tools: [weatherTool] })
+  })
+
+  it('accumulates into a complete tool call with the SDK stream helper', async () => {
+    fake.script('tools', {
+      kind: 'tool-call',
+      name: 'get_weather',
+      arguments: weatherArgs,
+      id: 'call_7',
+    })
+    const stream = openai.chat.completions.stream({
+      model: 'tools',
+      messages: user('weather in Paris?'),
+      tools: [weatherTool],
+    })
+    const final = await stream.finalChatCompletion()
+    expect(final.choices[0]?.finish_reason).toBe('tool_calls')
+    expect(final.choices[0]?.message.tool_calls).toEqual([
+      { id: 'call_7', type: 'function', function: { name: 'get_weather', arguments: weatherArgs } },
+    ])
+  })
+
+  it('answers non-streamed requests with a tool_calls message', async () => {
+    fake.script('tools', { kind: 'tool-call', name: 'get_weather', arguments: weatherArgs })
+    const answer = await openai.chat.completions.create({
+      model: 'tools',
+      messages: user('weather in Paris?'),
+      tools: [weatherTool],
+    })
+    const choice = answer.choices[0]
+    expect(choice?.finish_reason).toBe('tool_calls')
+    expect(choice?.message.content).toBeNull()
+    expect(choice?.message.tool_calls).toHaveLength(1)
+    expect(choice?.message.tool_calls?.[0]).toMatchObject({
+      type: 'function',
+      function: { name: 'get_weather', arguments: weatherArgs },
+    })
+  })
+
+  it('answers the tool result in text, streamed and not, to finish the round trip', async () => {
+    fake.script('tools', { kind: 'tool-call', name: 'get_weather', arguments: weatherArgs })
+    const first = await openai.chat.completions.create({
+      model: 'tools',
+      messages: user('weather in Paris?'),
+      tools: [weatherTool],
+    })
+    const message = first.choices[0]?.message
+    const call = message?.tool_calls?.[0]
+    if (!message || !call) throw new Error('expected a tool call')
+    const messages: OpenAI.ChatCompletionMessageParam[] = [
+      ...user('weather in Paris?'),
+      message,
+      { role: 'tool', tool_call_id: call.id, content: 'sunny and 21 degrees' },
+    ]
+    const answer = await openai.chat.completions.create({
+      model: 'tools',
+      messages,
+      tools: [weatherTool],
+    })
+    expect(answer.choices[0]?.finish_reason).toBe('stop')
+    expect(answer.choices[0]?.message.content).toBe('Tool said: sunny and 21 degrees')
+    const stream = await openai.chat.completions.create({
+      model: 'tools',
+      messages,
+      tools: [weatherTool],
+      stream: true,
+    })
+    let text = ''
+    for await (const part of stream) text += part.choices[0]?.delta.content ?? ''
+    expect(text).toBe('Tool said: sunny and 21 degrees')
+  })
+
+  it('keeps the text default for an unscripted model even when tools are offered', async () => {
+    const answer = await openai.chat.completions.create({
+      model: 'unscripted',
+      messages: user('weather please'),
+      tools: [weatherTool],
+    })
+    expect(answer.choices[0]?.message.content).toBe('Echo: weather please')
+    expect(answer.choices[0]?.message.tool_calls).toBeUndefined()
+  })
+})
+
 describe('fake provider through groq-sdk', () => {
   it('streams chunks with Groq-style usage under x_groq', async () => {
     fake.script('llama', { kind: 'stream', chunks: ['Hi', ' you'], delayMs: 5 })
@@ -170,5 +300,28 @@ describe('fake provider through groq-sdk', () => {
       .create({ model: 'llama', messages: user('x'), stream: true })
       .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(Groq.RateLimitError)
+  })
+
+  it('streams a tool call that groq-sdk accumulates, with usage under x_groq', async () => {
+    fake.script('llama', { kind: 'tool-call', name: 'get_weather', arguments: weatherArgs })
+    const stream = await groq.chat.completions.create({
+      model: 'llama',
+      messages: user('weather in Paris?'),
+      tools: [weatherTool],
+      stream: true,
+    })
+    let args = ''
+    let name: string | undefined
+    let usage: unknown
+    for await (const part of stream) {
+      for (const call of part.choices[0]?.delta.tool_calls ?? []) {
+        name ??= call.function?.name
+        args += call.function?.arguments ?? ''
+      }
+      if (part.x_groq?.usage) usage = part.x_groq.usage
+    }
+    expect(name).toBe('get_weather')
+    expect(args).toBe(weatherArgs)
+    expect(usage).toBeTruthy()
   })
 })

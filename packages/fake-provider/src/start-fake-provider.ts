@@ -2,17 +2,17 @@
 // model can be scripted to stream, stall or fail, and every request and client abort is recorded.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { completion, errorBody, usageBody } from './chat-chunks'
 import {
-  type ChunkContext,
-  chunk,
-  completion,
-  errorBody,
-  sseData,
-  usageBody,
-  usageChunk,
-} from './chat-chunks'
-import { countTokens, defaultAnswer, promptTokens } from './default-answer'
-import type { FakeBehaviour, RecordedRequest, StreamBehaviour } from './fake-behaviour'
+  countTokens,
+  defaultAnswer,
+  lastToolResult,
+  promptTokens,
+  toolResultAnswer,
+} from './default-answer'
+import type { FakeBehaviour, RecordedRequest } from './fake-behaviour'
+import { streamAnswer, streamToolCall } from './stream-answer'
+import { type ToolCall, toolCallCompletion } from './tool-call-chunks'
 
 export type FakeProviderOptions = { port?: number; host?: string }
 
@@ -29,22 +29,6 @@ export type FakeProvider = {
   nextAbort(): Promise<number>
   close(): Promise<void>
 }
-
-// The abort listener is removed when the timer fires: one stream sleeps once per chunk on the same
-// signal, and listeners left behind made every chunk slower than the last (and warned of a leak).
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (ms <= 0 || signal.aborted) return resolve()
-    const onAbort = () => {
-      clearTimeout(timer)
-      resolve()
-    }
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    signal.addEventListener('abort', onAbort, { once: true })
-  })
 
 const readBody = async (req: IncomingMessage): Promise<unknown> => {
   const parts: Buffer[] = []
@@ -78,52 +62,6 @@ export const startFakeProvider = async (
     for (const resolve of abortWaiters.splice(0)) resolve(at)
   }
 
-  const streamAnswer = async (
-    res: ServerResponse,
-    ctx: ChunkContext,
-    behaviour: StreamBehaviour,
-    body: Record<string, unknown>,
-    signal: AbortSignal,
-  ) => {
-    res.writeHead(200, {
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-cache',
-      connection: 'keep-alive',
-      'x-request-id': ctx.id,
-    })
-    res.flushHeaders()
-    res.write(sseData(chunk(ctx, { role: 'assistant', content: '' })))
-    await sleep(behaviour.firstTokenDelayMs ?? 0, signal)
-    let sent = 0
-    let flushed: Promise<unknown> = Promise.resolve()
-    const cut = async () => {
-      // Let the chunks already written reach the client, then drop the connection uncleanly.
-      await flushed
-      res.socket?.destroy()
-    }
-    for (const delta of behaviour.chunks) {
-      if (signal.aborted) return
-      if (behaviour.cutAfter !== undefined && sent >= behaviour.cutAfter) return cut()
-      if (sent > 0) await sleep(behaviour.delayMs ?? 0, signal)
-      if (signal.aborted) return
-      const data = sseData(chunk(ctx, { content: delta }))
-      if (behaviour.cutAfter === undefined) res.write(data)
-      else flushed = new Promise((resolve) => res.write(data, resolve))
-      sent += 1
-    }
-    if (behaviour.cutAfter !== undefined && sent >= behaviour.cutAfter) return cut()
-    const usage = usageBody(promptTokens(body.messages), countTokens(behaviour.chunks.join('')))
-    const options = body.stream_options as { include_usage?: boolean } | undefined
-    const openAiUsage = options?.include_usage === true && !behaviour.omitUsage
-    // Groq reports usage on the last chunk under `x_groq` without being asked; OpenAI-style
-    // servers send a separate choice-less chunk when `stream_options.include_usage` is set.
-    const last = chunk(ctx, {}, behaviour.finishReason ?? 'stop')
-    const groqUsage = !openAiUsage && !behaviour.omitUsage
-    res.write(sseData(groqUsage ? { ...last, x_groq: { id: ctx.id, usage } } : last))
-    if (openAiUsage) res.write(sseData(usageChunk(ctx, usage)))
-    res.end(sseData('[DONE]'))
-  }
-
   const chatCompletions = async (
     req: IncomingMessage,
     res: ServerResponse,
@@ -138,10 +76,20 @@ export const startFakeProvider = async (
         errorBody('`model` and `messages` are required', 'invalid_request_error', null),
       )
     }
-    const behaviour: FakeBehaviour = scripts.get(model) ?? {
+    const scripted: FakeBehaviour = scripts.get(model) ?? {
       kind: 'stream',
       chunks: defaultAnswer(body.messages),
     }
+    // A tool-calling model answers the tool's result in text, so one script covers a round trip.
+    const toolResult = lastToolResult(body.messages)
+    const behaviour: FakeBehaviour =
+      scripted.kind === 'tool-call' && toolResult !== null
+        ? {
+            kind: 'stream',
+            chunks: scripted.answer ?? toolResultAnswer(toolResult),
+            delayMs: scripted.delayMs,
+          }
+        : scripted
     sequence += 1
     const ctx = { id: `chatcmpl-fake-${sequence}`, model, created: Math.floor(Date.now() / 1000) }
     switch (behaviour.kind) {
@@ -177,6 +125,16 @@ export const startFakeProvider = async (
       case 'hang':
         // Only the client going away ends this request.
         return new Promise<void>((resolve) => req.once('close', () => resolve()))
+      case 'tool-call': {
+        const call: ToolCall = {
+          id: behaviour.id ?? `call_fake_${sequence}`,
+          name: behaviour.name,
+          arguments: behaviour.arguments,
+        }
+        if (body.stream === true) return streamToolCall(res, ctx, call, behaviour, body, signal)
+        const usage = usageBody(promptTokens(body.messages), countTokens(call.arguments))
+        return sendJson(res, 200, toolCallCompletion(ctx, call, usage))
+      }
       case 'stream':
         if (body.stream === true) return streamAnswer(res, ctx, behaviour, body, signal)
         return sendJson(
