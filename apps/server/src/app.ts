@@ -1,11 +1,13 @@
-// Builds the gateway: tRPC at /trpc, the seed's REST API at /api, health and metrics. Tests call
-// createApp(...).request() without a port; src/index.ts serves it.
+// Builds the gateway: tRPC at /trpc, the seed's REST API at /api, the OpenAI-compatible API at
+// /v1, health, metrics and the OpenAPI document. Tests call createApp(...).request() without a
+// port; src/index.ts serves it.
 import { getConnInfo } from '@hono/node-server/conninfo'
 import { trpcServer } from '@hono/trpc-server'
-import { appRouter, createContext, type Services } from '@tokenflow/api'
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { appRouter, createContext, healthSchema, type Services } from '@tokenflow/api'
 import { TRPCError } from '@trpc/server'
 import { getHTTPStatusCodeFromError } from '@trpc/server/http'
-import { type Context, Hono } from 'hono'
+import type { Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { HTTPException } from 'hono/http-exception'
@@ -22,9 +24,11 @@ import { createMetrics, type Metrics } from './observability/metrics'
 import type { Completions } from './openai/completions'
 import { DECISION_HEADERS } from './openai/decision-headers'
 import { createOpenAiRoutes } from './openai/openai-routes'
+import { serveApiDocs } from './openapi/api-docs'
 import { jsonError } from './rest/json-error'
 import { RestInputError } from './rest/parse-body'
 import { createRestRoutes } from './rest/rest-routes'
+import { version } from './services'
 
 export type AppConfig = {
   /** Accepted API keys; empty turns auth off. */
@@ -59,6 +63,36 @@ const defaults: AppConfig = {
   bodyLimitBytes: 1_048_576,
 }
 
+const healthzRoute = createRoute({
+  method: 'get',
+  path: '/healthz',
+  summary: 'Liveness',
+  security: [],
+  responses: {
+    200: {
+      description: 'The process is up.',
+      content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } },
+    },
+  },
+})
+
+const readyzRoute = createRoute({
+  method: 'get',
+  path: '/readyz',
+  summary: 'Readiness: the gateway and each dependency',
+  security: [],
+  responses: {
+    200: {
+      description: 'Ready (ok or degraded).',
+      content: { 'application/json': { schema: healthSchema } },
+    },
+    503: {
+      description: 'Down.',
+      content: { 'application/json': { schema: healthSchema } },
+    },
+  },
+})
+
 const procedureNames = new Set(Object.keys(appRouter._def.procedures))
 
 const clientAddress = (c: Context<AppEnv>): string => {
@@ -76,7 +110,7 @@ export const createApp = ({ services, completions, config = {}, logger, metrics 
   const settings = { ...defaults, ...config }
   const log = logger ?? createLogger({ level: 'silent' })
   const registry = metrics ?? createMetrics({ defaultMetrics: false })
-  const app = new Hono<AppEnv>()
+  const app = new OpenAPIHono<AppEnv>()
 
   app.use('*', requestId({ headerName: 'X-Request-Id' }))
   app.use('*', accessLog({ logger: log, metrics: registry, procedures: procedureNames }))
@@ -118,9 +152,9 @@ export const createApp = ({ services, completions, config = {}, logger, metrics 
     app.use(path, rateLimit({ perMinute: settings.rateLimitPerMinute, clientOf: clientAddress }))
   }
 
-  app.get('/healthz', (c) => c.json({ status: 'ok' }))
+  app.openapi(healthzRoute, (c) => c.json({ status: 'ok' as const }, 200))
 
-  app.get('/readyz', async (c) => {
+  app.openapi(readyzRoute, async (c) => {
     const health = await services.health.check({ requestId: c.get('requestId') })
     return c.json(health, health.status === 'down' ? 503 : 200)
   })
@@ -165,6 +199,8 @@ export const createApp = ({ services, completions, config = {}, logger, metrics 
       onStreamError: (error) => log.error('stream failed', { error }),
     }),
   )
+
+  serveApiDocs(app, version)
 
   app.notFound((c) => jsonError(c, 404, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`))
 

@@ -39,9 +39,9 @@ export const envSchema = z.object({
   ML_BREAKER_THRESHOLD: positiveInt(5),
   /** How long the breaker stays open before it lets one probe request through. */
   ML_BREAKER_HALF_OPEN_MS: positiveInt(2_000),
-  GROQ_API_KEY: optionalString,
+  // Provider keys (GROQ_API_KEY, OPENROUTER_API_KEY, a config file's own) are not listed here:
+  // the provider table names them (`apiKeyEnv`) and reads them from `vars`.
   GROQ_BASE_URL: optionalString.pipe(z.url().optional()),
-  OPENROUTER_API_KEY: optionalString,
   OPENROUTER_BASE_URL: z.url().default('https://openrouter.ai/api/v1'),
   LOCAL_MODEL_ENABLED: booleanFlag(true),
   /**

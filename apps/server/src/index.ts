@@ -6,6 +6,7 @@ import { appConfigFromEnv, createApp } from './app'
 import { EnvError, loadEnv } from './env'
 import { createLogger } from './observability/logger'
 import { createMetrics } from './observability/metrics'
+import { logSecrets } from './providers/log-secrets'
 import { createServices } from './services'
 
 const SHUTDOWN_GRACE_MS = 10_000
@@ -13,8 +14,13 @@ const SHUTDOWN_GRACE_MS = 10_000
 const main = () => {
   const env = loadEnv()
   const metrics = createMetrics()
-  const { services, completions, secrets } = createServices(env, { metrics })
-  const logger = createLogger({ level: env.LOG_LEVEL, logPrompts: env.LOG_PROMPTS, secrets })
+  const { services, completions, providerTable } = createServices(env, { metrics })
+  const logger = createLogger({
+    level: env.LOG_LEVEL,
+    logPrompts: env.LOG_PROMPTS,
+    secrets: logSecrets(env, providerTable),
+  })
+  if (env.CATALOG_FILE) logger.warn('CATALOG_FILE is deprecated: rename it to TOKENFLOW_CONFIG')
   const app = createApp({
     completions,
     services,

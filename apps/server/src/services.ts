@@ -1,6 +1,6 @@
 // Wires every service from the parsed env: the catalog and provider table (TOKENFLOW_CONFIG
-// merged over the shipped ones), the ML client (shared by compression, classification and health), the LLM providers, and
-// the generation engineer's streaming services.
+// merged over the shipped ones), the ML client (shared by compression, classification and
+// health), the LLM providers, and the generation engineer's streaming services.
 import type { Services } from '@tokenflow/api'
 import { createClassificationService } from './classification/classification-service'
 import { createCompressionService } from './compression/compression-service'
@@ -33,7 +33,6 @@ export type ServicesEnv = Pick<
   | 'STREAM_REPLAY_LIMIT'
   | 'TOKENFLOW_CONFIG'
   | 'CATALOG_FILE'
-  | 'TOKENFLOW_API_KEYS'
   | 'vars'
   | 'ROUTING_MIN_CONFIDENCE'
 >
@@ -45,7 +44,7 @@ const breakerGauge = { closed: 0, 'half-open': 1, open: 2 } as const
 export const createServices = (env: ServicesEnv, { metrics }: { metrics: Metrics }) => {
   const config = loadConfig(configFileOf(env), shippedProviders(env))
   const { catalog } = config
-  const table = resolveProviders(config.providers, (name) => env.vars[name])
+  const providerTable = resolveProviders(config.providers, (name) => env.vars[name])
   const minConfidence = env.ROUTING_MIN_CONFIDENCE
   const ml = createMlClient({
     baseUrl: env.ML_SERVICE_URL,
@@ -55,7 +54,10 @@ export const createServices = (env: ServicesEnv, { metrics }: { metrics: Metrics
     halfOpenAfterMs: env.ML_BREAKER_HALF_OPEN_MS,
     onBreakerStateChange: (state) => metrics.breakerState.set(breakerGauge[state]),
   })
-  const providers = createProviders({ providers: table, timeoutMs: env.PROVIDER_TIMEOUT_MS })
+  const providers = createProviders({
+    providers: providerTable,
+    timeoutMs: env.PROVIDER_TIMEOUT_MS,
+  })
   const observer = metricsStreamObserver(metrics)
   const compression = createCompressionService(ml)
   const classification = createClassificationService({ ml, catalog, minConfidence })
@@ -82,11 +84,6 @@ export const createServices = (env: ServicesEnv, { metrics }: { metrics: Metrics
   // The OpenAI-compatible API streams through the same generation and routing, with its wider
   // messages and passthrough fields.
   const completions: Completions = { generation, routing }
-  // What the logs must never show: every key and secret header the table read, and our own.
-  const secrets = [
-    ...env.TOKENFLOW_API_KEYS,
-    env.ML_INTERNAL_TOKEN,
-    ...table.flatMap((provider) => provider.secrets),
-  ].filter((value): value is string => Boolean(value))
-  return { services, completions, ml, providers, catalog, secrets }
+  // The resolved table goes back too: the logger's redaction list is built from it (logSecrets).
+  return { services, completions, ml, providers, catalog, providerTable }
 }

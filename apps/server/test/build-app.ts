@@ -4,6 +4,7 @@ import { type AppConfig, appConfigFromEnv, createApp } from '../src/app'
 import { parseEnv } from '../src/env'
 import { createLogger } from '../src/observability/logger'
 import { createMetrics } from '../src/observability/metrics'
+import { logSecrets } from '../src/providers/log-secrets'
 import { createServices } from '../src/services'
 
 export const buildApp = (
@@ -14,11 +15,12 @@ export const buildApp = (
   const lines: string[] = []
   const metrics = createMetrics({ defaultMetrics: false })
   const wired = createServices(env, { metrics })
+  const secrets = logSecrets(env, wired.providerTable)
   const logger = createLogger({
     level: 'debug',
     logPrompts: env.LOG_PROMPTS,
     write: (line) => lines.push(line),
-    secrets: wired.secrets,
+    secrets,
   })
   const app = createApp({
     services: wired.services,
@@ -27,5 +29,5 @@ export const buildApp = (
     metrics,
     config: { ...appConfigFromEnv(env), rateLimitPerMinute: 0, ...config },
   })
-  return { app, env, lines, metrics, ...wired }
+  return { app, env, lines, secrets, metrics, ...wired }
 }

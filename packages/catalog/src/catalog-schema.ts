@@ -85,8 +85,8 @@ export const catalogSchema = z
 export type Catalog = z.infer<typeof catalogSchema>
 
 /**
- * The catalog part of a config file (TOKENFLOW_CONFIG): only the parts it changes. Strict, so a misspelt key is
- * an error rather than a silently ignored setting.
+ * The catalog part of a config file (TOKENFLOW_CONFIG): only the parts it changes. Strict, so a
+ * misspelt key is an error rather than a silently ignored setting.
  */
 export const customCatalogSchema = z
   .object({

@@ -1,5 +1,5 @@
 export { catalog, parseCatalog } from './catalog'
 export { CatalogError } from './catalog-error'
 export type { Catalog, CatalogCategory, CatalogModel, CompressionPolicy } from './catalog-schema'
-export { catalogSchema } from './catalog-schema'
+export { catalogSchema, customCatalogSchema } from './catalog-schema'
 export { mergeCatalog } from './merge-catalog'

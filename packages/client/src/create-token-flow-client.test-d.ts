@@ -42,7 +42,7 @@ describe('createTokenFlowClient types', () => {
     expectTypeOf<Result['scores']>().toEqualTypeOf<{ category: string; score: number }[]>()
     expectTypeOf<Result['recommendedModel']>().toEqualTypeOf<{
       id: string
-      provider: 'groq' | 'openrouter' | 'local'
+      provider: string
       displayName: string
     } | null>()
   })

@@ -98,7 +98,11 @@ describe('loadConfig', () => {
     [{ providers: { acme: { kind: 'soap', baseURL: 'http://x/v1' } } }, /providers\.acme\.kind/],
     [{ providers: { acme: { kind: 'openai-compatible' } } }, /providers\.acme\.baseURL/],
     [{ providers: { acme: { kind: 'groq', apiKey: 'inline' } } }, /apiKey/],
-    [{ models: [model('x/y', 'nowhere')] }, /models\[\d+\]\.provider: unknown provider "nowhere"/],
+    // The index is the file's own, not the merged catalog's.
+    [
+      { models: [model('x/y', 'local'), model('x/z', 'nowhere')] },
+      /unknown provider "nowhere"[\s\S]*→ at models\[1\]\.provider/,
+    ],
   ])('names the bad field of %j', (content, message) => {
     expect(() => loadConfig(fileWith(JSON.stringify(content)), shipped)).toThrow(message)
   })

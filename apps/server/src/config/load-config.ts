@@ -6,11 +6,10 @@ import { extname, resolve } from 'node:path'
 import { type Catalog, CatalogError, catalog, mergeCatalog } from '@tokenflow/catalog'
 import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
-import { type ProviderTable, providerTableSchema } from '../providers/provider-spec'
+import type { ProviderTable } from '../providers/provider-spec'
+import { configFileSchema } from './config-file-schema'
 
 export type GatewayConfig = { catalog: Catalog; providers: ProviderTable }
-
-const fileSchema = z.looseObject({ providers: providerTableSchema.optional() })
 
 const readFile = (path: string, variable: string): unknown => {
   try {
@@ -24,18 +23,6 @@ const readFile = (path: string, variable: string): unknown => {
   }
 }
 
-/** Every model must name a provider of the table, shipped or added by the file. */
-const checkProviders = (merged: Catalog, providers: ProviderTable, source: string) => {
-  const issues = merged.models.flatMap((model, index) =>
-    providers[model.provider]
-      ? []
-      : [
-          `  models[${index}].provider: unknown provider "${model.provider}" for model ${model.id} (known: ${Object.keys(providers).join(', ')})`,
-        ],
-  )
-  if (issues.length > 0) throw new CatalogError(`invalid config ${source}:\n${issues.join('\n')}`)
-}
-
 export const loadConfig = (
   file: { path: string; variable: string } | undefined,
   shipped: ProviderTable,
@@ -43,15 +30,11 @@ export const loadConfig = (
   if (!file) return { catalog, providers: shipped }
   const path = resolve(file.path)
   const source = `${path} (${file.variable})`
-  const value = readFile(path, file.variable)
-  const parsed = fileSchema.safeParse(value)
+  const parsed = configFileSchema(shipped).safeParse(readFile(path, file.variable))
   if (!parsed.success) {
     throw new CatalogError(`invalid config ${source}:\n${z.prettifyError(parsed.error)}`)
   }
   const { providers: added = {}, ...overlay } = parsed.data
   // A provider with a shipped id replaces that row; a new id adds one.
-  const providers = { ...shipped, ...added }
-  const merged = mergeCatalog(catalog, overlay, source)
-  checkProviders(merged, providers, source)
-  return { catalog: merged, providers }
+  return { catalog: mergeCatalog(catalog, overlay, source), providers: { ...shipped, ...added } }
 }

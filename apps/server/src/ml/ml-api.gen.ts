@@ -575,6 +575,25 @@ export interface components {
             /** Context */
             ctx?: Record<string, never>;
         };
+        /**
+         * ValidationErrorResponse
+         * @description The 422 body outside /v1 (errors.py): one readable line, and pydantic's errors.
+         */
+        ValidationErrorResponse: {
+            /** Detail */
+            detail: string;
+            /** Errors */
+            errors: components["schemas"]["ValidationIssue"][];
+        };
+        /** ValidationIssue */
+        ValidationIssue: {
+            /** Type */
+            type: string;
+            /** Loc */
+            loc: (string | number)[];
+            /** Msg */
+            msg: string;
+        };
         /** ChatCompletionChunkChoice */
         ChatCompletionChunkChoice: {
             /** Index */
@@ -627,6 +646,28 @@ export interface components {
              * @default null
              */
             system_fingerprint?: string | null;
+        };
+        /**
+         * ChatCompletionEvent
+         * @description One event of the streamed chat answer as an SSE client reads it (OpenAPI 3.1 has a
+         *     text/event-stream `schema` describe each event).
+         */
+        ChatCompletionEvent: {
+            /**
+             * Data
+             * @description A ChatCompletionChunk as JSON, an OpenAI error object as JSON, or `[DONE]`
+             */
+            data: string;
+            /**
+             * Event
+             * @default null
+             */
+            event?: string | null;
+            /**
+             * Id
+             * @default null
+             */
+            id?: string | null;
         };
     };
     responses: never;
@@ -746,13 +787,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid request body */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ValidationErrorResponse"];
                 };
             };
             /** @description Model unavailable or saturated */
@@ -806,13 +847,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid request body */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ValidationErrorResponse"];
                 };
             };
             /** @description Model unavailable or saturated */
@@ -857,13 +898,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid request body */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ValidationErrorResponse"];
                 };
             };
             /** @description Model unavailable or saturated */
@@ -917,7 +958,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChatCompletion"];
-                    "text/event-stream": components["schemas"]["ChatCompletionChunk"];
+                    "text/event-stream": components["schemas"]["ChatCompletionEvent"];
                 };
             };
             /** @description Invalid request */

@@ -80,6 +80,7 @@ const listModelsRoute = createRoute({
       content: { 'application/json': { schema: openAiModelListSchema } },
     },
     401: errorResponses[401],
+    429: errorResponses[429],
   },
 })
 
@@ -101,8 +102,10 @@ const getModelRoute = createRoute({
       description: 'The model.',
       content: { 'application/json': { schema: openAiModelSchema } },
     },
+    400: errorResponses[400],
     401: errorResponses[401],
     404: errorResponses[404],
+    429: errorResponses[429],
   },
 })
 

@@ -65,10 +65,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def _document_stream_chunks(app: FastAPI) -> None:
-    """SSE chunks are not a response_model; add their schema so the TS client can type them."""
+    """SSE chunks are not a response_model; add their schema so the TS client can type them, and
+    the event that carries them, which the route's text/event-stream response names."""
     from fastapi.openapi.utils import get_openapi
 
-    from tokenflow_ml.schemas import ChatCompletionChunk
+    from tokenflow_ml.schemas import ChatCompletionChunk, ChatCompletionEvent
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -81,6 +82,7 @@ def _document_stream_chunks(app: FastAPI) -> None:
             components = schema.setdefault("components", {}).setdefault("schemas", {})
             components.update(chunk.pop("$defs", {}))
             components["ChatCompletionChunk"] = chunk
+            components["ChatCompletionEvent"] = ChatCompletionEvent.model_json_schema()
             app.openapi_schema = schema
         return app.openapi_schema
 

@@ -188,6 +188,19 @@ class ErrorResponse(BaseModel):
     detail: str
 
 
+class ValidationIssue(BaseModel):
+    type: str
+    loc: list[str | int]
+    msg: str
+
+
+class ValidationErrorResponse(BaseModel):
+    """The 422 body outside /v1 (errors.py): one readable line, and pydantic's errors."""
+
+    detail: str
+    errors: list[ValidationIssue]
+
+
 # --- OpenAI-compatible chat completions -------------------------------------------------------
 
 
@@ -265,6 +278,17 @@ class ChatCompletionChunk(BaseModel):
     choices: list[ChatCompletionChunkChoice]
     usage: CompletionUsage | None = None
     system_fingerprint: str | None = None
+
+
+class ChatCompletionEvent(BaseModel):
+    """One event of the streamed chat answer as an SSE client reads it (OpenAPI 3.1 has a
+    text/event-stream `schema` describe each event)."""
+
+    data: str = Field(
+        description="A ChatCompletionChunk as JSON, an OpenAI error object as JSON, or `[DONE]`"
+    )
+    event: str | None = None
+    id: str | None = None
 
 
 class ModelCard(BaseModel):

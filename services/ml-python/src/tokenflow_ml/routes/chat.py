@@ -98,7 +98,7 @@ class StopMatcher:
             "description": "A chat completion, or an SSE stream of ChatCompletionChunk when stream=true",
             "content": {
                 "text/event-stream": {
-                    "schema": {"$ref": "#/components/schemas/ChatCompletionChunk"}
+                    "schema": {"$ref": "#/components/schemas/ChatCompletionEvent"}
                 }
             },
         },

@@ -10,13 +10,20 @@ from fastapi import APIRouter, Depends
 from tokenflow_ml.classification import ClassifyJob
 from tokenflow_ml.deps import Services, get_services
 from tokenflow_ml.errors import ensure_within_limit
-from tokenflow_ml.schemas import CategoryScore, ClassifyRequest, ClassifyResponse, ErrorResponse
+from tokenflow_ml.schemas import (
+    CategoryScore,
+    ClassifyRequest,
+    ClassifyResponse,
+    ErrorResponse,
+    ValidationErrorResponse,
+)
 
 router = APIRouter(tags=["classification"])
 log = logging.getLogger("tokenflow_ml.classify")
 
 ERRORS: dict[int | str, dict[str, object]] = {
     413: {"model": ErrorResponse, "description": "Prompt longer than ML_MAX_TEXT_CHARS"},
+    422: {"model": ValidationErrorResponse, "description": "Invalid request body"},
     503: {"model": ErrorResponse, "description": "Model unavailable or saturated"},
 }
 

@@ -19,6 +19,7 @@ from tokenflow_ml.schemas import (
     CompressResponse,
     ErrorResponse,
     TextSegment,
+    ValidationErrorResponse,
 )
 
 router = APIRouter(tags=["compression"])
@@ -27,6 +28,7 @@ log = logging.getLogger("tokenflow_ml.compress")
 ERRORS: dict[int | str, dict[str, object]] = {
     400: {"model": ErrorResponse, "description": "Unknown or unloaded method"},
     413: {"model": ErrorResponse, "description": "Text longer than ML_MAX_TEXT_CHARS"},
+    422: {"model": ValidationErrorResponse, "description": "Invalid request body"},
     503: {"model": ErrorResponse, "description": "Model unavailable or saturated"},
 }
 KEPT_ROLES = frozenset({"system", "developer"})

@@ -1,0 +1,20 @@
+// The error answers every REST route can give ({error: {code, message, issues?}}), for the
+// OpenAPI document: validation, the auth/body-limit/rate-limit middleware, and mapped TRPCErrors.
+import { restErrorSchema } from './rest-schemas'
+
+const described = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: restErrorSchema } },
+})
+
+export const restErrorResponses = {
+  400: described('The body is not valid JSON or a field is invalid; `issues` names each field.'),
+  401: described('Missing or invalid API key.'),
+  404: described('Unknown model.'),
+  413: described('Request body too large.'),
+  429: described('Rate limited (the gateway or every upstream); see Retry-After.'),
+  500: described('Internal error.'),
+  502: described('The ML service or a provider failed.'),
+  503: described('The ML service or every model is unavailable; see Retry-After.'),
+  504: described('The ML service or a provider took too long.'),
+} as const
