@@ -35,6 +35,7 @@ export {
   chatMessageSchema,
   compressOptionSchema,
   generateInputSchema,
+  possibleCategoriesSchema,
   routeInputSchema,
 } from './schemas/generation'
 export type { DependencyHealth, Health } from './schemas/health'

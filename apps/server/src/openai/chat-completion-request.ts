@@ -2,7 +2,13 @@
 // options in an optional `tokenflow` object (SDKs pass unknown body fields through, `extra_body`
 // in Python). Fields the gateway does not act on are forwarded to the provider as they came.
 import { z } from '@hono/zod-openapi'
-import { MAX_MESSAGES, MAX_TEXT_CHARS, strategySchema } from '@tokenflow/api'
+import {
+  compressOptionSchema,
+  MAX_MESSAGES,
+  MAX_TEXT_CHARS,
+  possibleCategoriesSchema,
+  strategySchema,
+} from '@tokenflow/api'
 
 const contentPartSchema = z
   .looseObject({ type: z.string().min(1) })
@@ -68,16 +74,10 @@ const responseFormatSchema = z.looseObject({
 
 export const tokenflowOptionsSchema = z
   .object({
-    compress: z
-      .union([z.enum(['auto', 'off']), z.object({ ratio: z.number().gt(0).lte(1) })])
+    compress: compressOptionSchema
       .optional()
       .openapi({ description: "'auto' (the catalog's policy), 'off', or {ratio}." }),
-    possible_categories: z
-      .array(z.string().trim().min(1).max(100))
-      .min(1)
-      .max(50)
-      .refine((list) => new Set(list).size === list.length, 'categories must be unique')
-      .optional(),
+    possible_categories: possibleCategoriesSchema.optional(),
     strategy: strategySchema.optional(),
   })
   .openapi('TokenFlowOptions')

@@ -20,7 +20,7 @@ import { decisionHeaders } from './decision-headers'
 import { openAiModelListSchema, openAiModelSchema, toOpenAiModels } from './model-list'
 import { openAiError, openAiErrorSchema } from './openai-error'
 import { resolveModel } from './resolve-model'
-import { fromStreamError, fromThrown, type Mapped } from './to-openai-error'
+import { failureOf, fromStreamError, fromThrown, type Mapped } from './to-openai-error'
 
 export type OpenAiRoutesOptions = {
   services: Services
@@ -207,15 +207,7 @@ export const createOpenAiRoutes = ({
     const headers = metadata ? decisionHeaders(metadata) : {}
     if (!metadata || !last || last.type === 'error' || last.type === 'metadata') {
       signal.removeEventListener('abort', onClientGone)
-      const mapped =
-        last?.type === 'error'
-          ? fromStreamError(last)
-          : {
-              status: 502,
-              body: openAiError(502, 'the stream ended before an answer', 'stream_ended'),
-              retryAfterS: null,
-            }
-      return sendError(c, mapped, headers)
+      return sendError(c, failureOf(last?.type === 'error' ? last : undefined), headers)
     }
     const id = `chatcmpl-${metadata.streamId}`
 
@@ -235,15 +227,7 @@ export const createOpenAiRoutes = ({
         for (const [name, value] of Object.entries(headers)) c.header(name, value)
         return c.json(collected.build(id, created, metadata, event), 200)
       }
-      const mapped =
-        event?.type === 'error'
-          ? fromStreamError(event)
-          : {
-              status: 502,
-              body: openAiError(502, 'the stream ended before an answer', 'stream_ended'),
-              retryAfterS: null,
-            }
-      return sendError(c, mapped, headers)
+      return sendError(c, failureOf(event?.type === 'error' ? event : undefined), headers)
     }
 
     const chunker = createChunker(id, created, metadata.model.id)

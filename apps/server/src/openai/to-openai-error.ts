@@ -32,6 +32,16 @@ export const fromStreamError = (event: ErrorEvent): Mapped => {
   }
 }
 
+/** Why a stream gave no complete answer before anything was sent: its error, or its early end. */
+export const failureOf = (event: ErrorEvent | undefined): Mapped =>
+  event
+    ? fromStreamError(event)
+    : {
+        status: 502,
+        body: openAiError(502, 'the stream ended before an answer', 'stream_ended'),
+        retryAfterS: null,
+      }
+
 // The tRPC codes of the services mean the same here; only the status families differ.
 const trpcStatus: Partial<Record<TRPCError['code'], number>> = {
   PRECONDITION_FAILED: 503,

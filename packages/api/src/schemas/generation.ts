@@ -46,6 +46,13 @@ export const compressOptionSchema = z.union([
 ])
 export type CompressOption = z.infer<typeof compressOptionSchema>
 
+/** The categories a routed request may be classified into; all of the catalog's when absent. */
+export const possibleCategoriesSchema = z
+  .array(z.string().trim().min(1).max(100))
+  .min(1)
+  .max(50)
+  .refine((list) => new Set(list).size === list.length, 'categories must be unique')
+
 export const generateInputSchema = z
   .object({
     ...conversationShape,
@@ -60,12 +67,7 @@ export const routeInputSchema = z
   .object({
     ...conversationShape,
     ...samplingShape,
-    possibleCategories: z
-      .array(z.string().trim().min(1).max(100))
-      .min(1)
-      .max(50)
-      .refine((list) => new Set(list).size === list.length, 'categories must be unique')
-      .optional(),
+    possibleCategories: possibleCategoriesSchema.optional(),
     strategy: strategySchema.optional(),
     compress: compressOptionSchema.optional(),
   })
