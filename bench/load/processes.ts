@@ -1,6 +1,7 @@
 // The processes a load run needs, each in its own OS process so the load generator, the gateway
 // and the fake provider do not share an event loop: the real server entry (src/index.ts) and the
-// fake provider's CLI.
+// fake provider's CLI. Each runs as one `node` process with tsx's loader (not the tsx CLI, which
+// forks a second process), so `pid` is the process whose CPU and memory a benchmark reads.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -8,7 +9,9 @@ import { freePort } from '../../apps/server/test/free-port'
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 
-export type Proc = { url: string; stop(): Promise<void> }
+export type Proc = { url: string; pid: number; stop(): Promise<void> }
+
+const tsxLoader = import.meta.resolve('tsx')
 
 const waitFor = async (url: string, child: ChildProcess, log: () => string, timeoutMs = 30_000) => {
   const deadline = Date.now() + timeoutMs
@@ -27,7 +30,7 @@ const waitFor = async (url: string, child: ChildProcess, log: () => string, time
 
 const start = async (args: string[], env: Record<string, string>, probe: string): Promise<Proc> => {
   let output = ''
-  const child = spawn(resolve(repo, 'apps/server/node_modules/.bin/tsx'), args, {
+  const child = spawn(process.execPath, ['--import', tsxLoader, ...args], {
     cwd: repo,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -40,6 +43,7 @@ const start = async (args: string[], env: Record<string, string>, probe: string)
   await waitFor(probe, child, () => output)
   return {
     url: probe.replace(/\/[^/]*$/, ''),
+    pid: child.pid as number,
     stop: () =>
       new Promise<void>((done) => {
         if (child.exitCode !== null) return done()
@@ -49,20 +53,27 @@ const start = async (args: string[], env: Record<string, string>, probe: string)
   }
 }
 
-export const startFakeProviderProcess = async (): Promise<Proc & { apiUrl: string }> => {
+/** `env` takes the CLI's settings: FAKE_PROVIDER_SCRIPTS (a JSON file), FAKE_PROVIDER_RECORD. */
+export const startFakeProviderProcess = async (
+  env: Record<string, string> = {},
+): Promise<Proc & { apiUrl: string }> => {
   const port = await freePort()
   const proc = await start(
     [resolve(repo, 'packages/fake-provider/src/cli.ts')],
-    { FAKE_PROVIDER_PORT: String(port) },
+    { ...env, FAKE_PROVIDER_PORT: String(port) },
     `http://127.0.0.1:${port}/openai/v1/models`,
   )
   return { ...proc, url: `http://127.0.0.1:${port}`, apiUrl: `http://127.0.0.1:${port}/openai/v1` }
 }
 
-export const startGatewayProcess = async (env: Record<string, string>): Promise<Proc> => {
+/** `root` is the checkout to run (another one for an A/B against an earlier commit). */
+export const startGatewayProcess = async (
+  env: Record<string, string>,
+  root = repo,
+): Promise<Proc> => {
   const port = await freePort()
   const proc = await start(
-    [resolve(repo, 'apps/server/src/index.ts')],
+    [resolve(root, 'apps/server/src/index.ts')],
     {
       HOST: '127.0.0.1',
       PORT: String(port),

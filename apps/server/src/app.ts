@@ -8,15 +8,16 @@ import { appRouter, createContext, healthSchema, type Services } from '@tokenflo
 import { TRPCError } from '@trpc/server'
 import { getHTTPStatusCodeFromError } from '@trpc/server/http'
 import type { Context } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { HTTPException } from 'hono/http-exception'
 import { requestId } from 'hono/request-id'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { AppEnv } from './app-env'
 import type { Env } from './env'
+import { sendStreams } from './http/sse-response'
 import { accessLog } from './middleware/access-log'
 import { apiKeyAuth } from './middleware/api-key-auth'
+import { limitBody } from './middleware/body-limit'
 import { rateLimit } from './middleware/rate-limit'
 import { retryAfterOf } from './ml/to-trpc-error'
 import { createLogger, type Logger } from './observability/logger'
@@ -112,6 +113,7 @@ export const createApp = ({ services, completions, config = {}, logger, metrics 
   const registry = metrics ?? createMetrics({ defaultMetrics: false })
   const app = new OpenAPIHono<AppEnv>()
 
+  app.use('*', sendStreams())
   app.use('*', requestId({ headerName: 'X-Request-Id' }))
   app.use('*', accessLog({ logger: log, metrics: registry, procedures: procedureNames }))
   // Errors under /v1 are written the OpenAI way, whichever middleware or handler raises them.
@@ -137,7 +139,7 @@ export const createApp = ({ services, completions, config = {}, logger, metrics 
     )
     app.use(
       path,
-      bodyLimit({
+      limitBody({
         maxSize: settings.bodyLimitBytes,
         onError: (c) =>
           jsonError(

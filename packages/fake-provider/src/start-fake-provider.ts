@@ -14,7 +14,12 @@ import type { FakeBehaviour, RecordedRequest } from './fake-behaviour'
 import { streamAnswer, streamToolCall } from './stream-answer'
 import { type ToolCall, toolCallCompletion } from './tool-call-chunks'
 
-export type FakeProviderOptions = { port?: number; host?: string }
+export type FakeProviderOptions = {
+  port?: number
+  host?: string
+  /** Keep every request in `requests` (tests read them); a long load run turns it off. */
+  record?: boolean
+}
 
 export type FakeProvider = {
   /** Base URL with the `/openai/v1` prefix; both SDKs accept it as `baseURL`. */
@@ -51,6 +56,7 @@ export const startFakeProvider = async (
   options: FakeProviderOptions = {},
 ): Promise<FakeProvider> => {
   const scripts = new Map<string, FakeBehaviour>()
+  const record = options.record ?? true
   const requests: RecordedRequest[] = []
   const abortWaiters: Array<(at: number) => void> = []
   let abortCount = 0
@@ -165,14 +171,16 @@ export const startFakeProvider = async (
       body && typeof body === 'object' && typeof (body as { model?: unknown }).model === 'string'
         ? (body as { model: string }).model
         : null
-    requests.push({
-      method: req.method ?? 'GET',
-      path,
-      model,
-      headers: req.headers,
-      body,
-      receivedAt: performance.now(),
-    })
+    if (record) {
+      requests.push({
+        method: req.method ?? 'GET',
+        path,
+        model,
+        headers: req.headers,
+        body,
+        receivedAt: performance.now(),
+      })
+    }
     if (req.method === 'GET' && path.endsWith('/models')) {
       const data = [...scripts.keys()].map((id) => ({ id, object: 'model', owned_by: 'fake' }))
       return sendJson(res, 200, { object: 'list', data })

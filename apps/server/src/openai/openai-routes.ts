@@ -5,6 +5,8 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { MetadataEvent, Services, StreamEvent, TrackedEvent } from '@tokenflow/api'
 import type { Context } from 'hono'
 import type { AppEnv } from '../app-env'
+import { clientSignal } from '../http/client-signal'
+import { sseResponse } from '../http/sse-response'
 import type { Passthrough } from '../providers/chat-provider'
 import type { CompletionInput } from '../streams/completion-input'
 import {
@@ -136,9 +138,8 @@ const sendError = (c: Context<AppEnv>, mapped: Mapped, headers: Record<string, s
   return c.json(mapped.body, mapped.status as 400)
 }
 
-const encoder = new TextEncoder()
-const sse = (data: unknown) => encoder.encode(`data: ${JSON.stringify(data)}\n\n`)
-const DONE = encoder.encode('data: [DONE]\n\n')
+const sse = (data: unknown) => `data: ${JSON.stringify(data)}\n\n`
+const DONE = 'data: [DONE]\n\n'
 
 export const createOpenAiRoutes = ({
   services,
@@ -164,7 +165,7 @@ export const createOpenAiRoutes = ({
     const body = c.req.valid('json')
     const created = Math.floor(Date.now() / 1000)
     const controller = new AbortController()
-    const signal = c.req.raw.signal
+    const signal = clientSignal(c)
     const onClientGone = () => controller.abort()
     signal.addEventListener('abort', onClientGone, { once: true })
     const options = { signal: controller.signal, requestId: c.get('requestId') }
@@ -231,71 +232,51 @@ export const createOpenAiRoutes = ({
     }
 
     const chunker = createChunker(id, created, metadata.model.id)
-    let pending: StreamEvent[] = head
-    const stop = () => {
-      signal.removeEventListener('abort', onClientGone)
-    }
-    // Pulled by the socket: the next event is read only when the client has taken the last one.
-    const stream = new ReadableStream<Uint8Array>({
-      async pull(out) {
-        try {
-          for (;;) {
-            for (const event of pending) {
-              if (event.type === 'error') {
-                out.enqueue(sse(fromStreamError(event).body))
-                stop()
-                return out.close()
-              }
-              for (const chunk of chunker(event)) out.enqueue(sse(chunk))
-              if (event.type === 'end') {
-                out.enqueue(DONE)
-                stop()
-                return out.close()
-              }
-            }
-            pending = []
-            if (out.desiredSize !== null && out.desiredSize <= 0) return
-            const next = await iterator.next()
-            if (next.done) {
-              // Without `end` the answer is incomplete: say so instead of a made-up stop.
-              out.enqueue(
-                sse(
-                  openAiError(
-                    502,
-                    'the stream ended before the answer finished',
-                    'stream_interrupted',
-                  ),
-                ),
-              )
-              stop()
-              return out.close()
-            }
-            pending = [next.value.event]
+    const streamHeaders = { ...headers, 'content-type': 'text/event-stream; charset=utf-8' }
+    return sseResponse(c, streamHeaders, async (writer) => {
+      // Written as the client takes them: the next event is read only when the socket has room.
+      const send = async (events: StreamEvent[]): Promise<boolean> => {
+        for (const event of events) {
+          if (event.type === 'error') {
+            await writer.write(sse(fromStreamError(event).body))
+            return false
           }
-        } catch (error) {
-          if (!controller.signal.aborted) onStreamError(error)
-          const mapped = fromThrown(error)
-          out.enqueue(sse(mapped?.body ?? openAiError(500, 'stream failed', 'internal_error')))
-          stop()
-          out.close()
+          for (const chunk of chunker(event)) await writer.write(sse(chunk))
+          if (event.type === 'end') {
+            await writer.write(DONE)
+            return false
+          }
         }
-      },
-      async cancel() {
-        controller.abort()
-        stop()
-        await iterator.return?.()
-      },
-    })
-    return new Response(stream, {
-      status: 200,
-      headers: {
-        ...headers,
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-        'x-request-id': c.get('requestId'),
-      },
+        return true
+      }
+      try {
+        let more = await send(head)
+        while (more && !controller.signal.aborted) {
+          const next = await iterator.next()
+          if (next.done) {
+            // Without `end` the answer is incomplete: say so instead of a made-up stop.
+            await writer.write(
+              sse(
+                openAiError(
+                  502,
+                  'the stream ended before the answer finished',
+                  'stream_interrupted',
+                ),
+              ),
+            )
+            break
+          }
+          more = await send([next.value.event])
+        }
+      } catch (error) {
+        if (!controller.signal.aborted) onStreamError(error)
+        const mapped = fromThrown(error)
+        await writer.write(sse(mapped?.body ?? openAiError(500, 'stream failed', 'internal_error')))
+      } finally {
+        signal.removeEventListener('abort', onClientGone)
+        if (controller.signal.aborted) await iterator.return?.(undefined)
+        writer.end()
+      }
     }) as never
   })
 

@@ -5,6 +5,7 @@ import type { ChatProvider, ProviderStatus } from './chat-provider'
 import { createGroqProvider } from './groq-provider'
 import { createOpenAiCompatibleProvider } from './openai-compatible-provider'
 import type { ResolvedProvider } from './resolve-providers'
+import { createUpstreamFetch, type UpstreamFetch } from './upstream-fetch'
 
 export type ProvidersConfig = {
   /** The provider table, resolved against the environment (resolve-providers.ts). */
@@ -47,7 +48,11 @@ const probeStatus = async (
   }
 }
 
-const build = (resolved: ResolvedProvider, timeoutMs: number): ChatProvider =>
+const build = (
+  resolved: ResolvedProvider,
+  timeoutMs: number,
+  fetch: UpstreamFetch,
+): ChatProvider =>
   resolved.kind === 'groq'
     ? createGroqProvider({
         id: resolved.id,
@@ -56,6 +61,7 @@ const build = (resolved: ResolvedProvider, timeoutMs: number): ChatProvider =>
         baseURL: resolved.baseURL,
         headers: resolved.headers,
         timeoutMs,
+        fetch,
       })
     : createOpenAiCompatibleProvider({
         id: resolved.id,
@@ -64,13 +70,15 @@ const build = (resolved: ResolvedProvider, timeoutMs: number): ChatProvider =>
         baseURL: resolved.baseURL ?? '',
         headers: resolved.headers,
         timeoutMs,
+        fetch,
       })
 
 export const createProviders = (config: ProvidersConfig): ProviderRegistry => {
+  const fetch = createUpstreamFetch()
   const providers = new Map(
     config.providers.map((resolved) => [
       resolved.id,
-      { provider: build(resolved, config.timeoutMs), notConfigured: resolved.notConfigured },
+      { provider: build(resolved, config.timeoutMs, fetch), notConfigured: resolved.notConfigured },
     ]),
   )
   const ids = [...providers.keys()]

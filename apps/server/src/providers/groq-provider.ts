@@ -5,6 +5,7 @@ import type { ChatCompletionCreateParamsStreaming } from 'groq-sdk/resources/cha
 import type { ChatProvider } from './chat-provider'
 import { toProviderError } from './provider-error'
 import { chatBody, type SdkChunk, sdkChatStream } from './sdk-chat-stream'
+import type { UpstreamFetch } from './upstream-fetch'
 
 export type GroqProviderOptions = {
   id: string
@@ -13,6 +14,8 @@ export type GroqProviderOptions = {
   baseURL?: string
   headers?: Record<string, string>
   timeoutMs: number
+  /** The HTTP client under the SDK (createUpstreamFetch); the global fetch unless set. */
+  fetch?: UpstreamFetch
 }
 
 // groq-sdk appends /openai/v1 itself; accept base URLs written either way.
@@ -25,6 +28,7 @@ export const createGroqProvider = (options: GroqProviderOptions): ChatProvider =
     defaultHeaders: options.headers,
     maxRetries: 0,
     timeout: options.timeoutMs,
+    fetch: options.fetch,
   })
   return {
     id: options.id,

@@ -5,6 +5,7 @@ import OpenAI from 'openai'
 import type { ChatProvider } from './chat-provider'
 import { toProviderError } from './provider-error'
 import { chatBody, sdkChatStream } from './sdk-chat-stream'
+import type { UpstreamFetch } from './upstream-fetch'
 
 export type OpenAiCompatibleOptions = {
   id: ProviderId
@@ -13,6 +14,8 @@ export type OpenAiCompatibleOptions = {
   apiKey?: string
   headers?: Record<string, string>
   timeoutMs: number
+  /** The HTTP client under the SDK (createUpstreamFetch); the global fetch unless set. */
+  fetch?: UpstreamFetch
 }
 
 export const createOpenAiCompatibleProvider = (options: OpenAiCompatibleOptions): ChatProvider => {
@@ -22,6 +25,7 @@ export const createOpenAiCompatibleProvider = (options: OpenAiCompatibleOptions)
     defaultHeaders: options.headers,
     maxRetries: 0,
     timeout: options.timeoutMs,
+    fetch: options.fetch,
   })
   return {
     id: options.id,

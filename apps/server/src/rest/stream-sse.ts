@@ -5,8 +5,8 @@
 import type { StreamEvent, StreamOptions, TrackedEvent } from '@tokenflow/api'
 import { TRPCError } from '@trpc/server'
 import type { Context } from 'hono'
-import { streamSSE } from 'hono/streaming'
 import type { AppEnv } from '../app-env'
+import { sseResponse } from '../http/sse-response'
 import { snakeize } from './case'
 
 const seedEventNames = {
@@ -35,28 +35,22 @@ export const streamSeedSSE = (
   c: Context<AppEnv>,
   source: (options: StreamOptions) => AsyncIterable<TrackedEvent>,
   onUnexpected: (error: unknown) => void,
-) => {
-  const controller = new AbortController()
-  const abort = () => controller.abort()
-  c.req.raw.signal.addEventListener('abort', abort, { once: true })
-  return streamSSE(c, async (stream) => {
-    stream.onAbort(abort)
-    const write = (event: StreamEvent) =>
-      stream.writeSSE({ data: JSON.stringify(toSeedEvent(event)) })
+) =>
+  sseResponse(c, {}, async (writer) => {
+    const frame = (event: StreamEvent) => `data: ${JSON.stringify(toSeedEvent(event))}\n\n`
     try {
       for await (const { event } of source({
-        signal: controller.signal,
+        signal: writer.signal,
         requestId: c.get('requestId'),
       })) {
-        if (controller.signal.aborted) break
-        await write(event)
+        if (writer.signal.aborted) break
+        await writer.write(frame(event))
       }
     } catch (error) {
-      if (controller.signal.aborted) return
+      if (writer.signal.aborted) return
       if (!(error instanceof TRPCError)) onUnexpected(error)
-      await write(errorEventOf(error))
+      await writer.write(frame(errorEventOf(error)))
     } finally {
-      c.req.raw.signal.removeEventListener('abort', abort)
+      writer.end()
     }
   })
-}

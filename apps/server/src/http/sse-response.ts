@@ -1,0 +1,134 @@
+// Event-stream responses written straight to Node's socket. A Response with a web ReadableStream
+// body costs a stream, a reader and a promise per event in @hono/node-server's pipe, and building
+// it forces a full web Request; on the streaming hot path that was most of the gateway's CPU per
+// chunk. Under @hono/node-server the handler answers with Hono's "already sent" marker and the
+// frames go to `ServerResponse.write`, with its backpressure; without a socket (`app.request()` in
+// tests, other runtimes) the same writer feeds a ReadableStream body.
+//
+// The head is written once every middleware has run (`sendStreams`, the outermost middleware), so
+// headers set on the way out (CORS `Vary`, ...) are on it as on any other response.
+import type { ServerResponse } from 'node:http'
+import type { Context, MiddlewareHandler } from 'hono'
+import type { AppEnv } from '../app-env'
+import { clientSignal } from './client-signal'
+
+export type SseWriter = {
+  /** Queues one frame; returns a promise only when the client is behind (wait before the next). */
+  write(frame: string): Promise<void> | undefined
+  end(): void
+  /** Aborted when the client goes away before the end. */
+  readonly signal: AbortSignal
+}
+
+export type SseRun = (writer: SseWriter) => Promise<void>
+
+const ALREADY_SENT = 'x-hono-already-sent'
+
+const eventStreamHeaders = {
+  'content-type': 'text/event-stream',
+  'cache-control': 'no-cache',
+  connection: 'keep-alive',
+  'x-accel-buffering': 'no',
+}
+
+const nodeWriter = (out: ServerResponse, signal: AbortSignal): SseWriter => {
+  let drained: Promise<void> | undefined
+  const waitForDrain = () =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        out.off('drain', done)
+        out.off('close', done)
+        drained = undefined
+        resolve()
+      }
+      out.on('drain', done)
+      out.on('close', done)
+    })
+  return {
+    signal,
+    write(frame) {
+      if (out.destroyed || out.writableEnded) return undefined
+      if (out.write(frame)) return undefined
+      drained ??= waitForDrain()
+      return drained
+    },
+    end() {
+      if (!out.destroyed && !out.writableEnded) out.end()
+    },
+  }
+}
+
+const webWriter = (signal: AbortSignal): SseWriter & { body: ReadableStream<Uint8Array> } => {
+  const encoder = new TextEncoder()
+  let controller!: ReadableStreamDefaultController<Uint8Array>
+  let ended = false
+  let pulled: (() => void) | undefined
+  const body = new ReadableStream<Uint8Array>({
+    start(c) {
+      controller = c
+    },
+    pull() {
+      pulled?.()
+    },
+    cancel() {
+      ended = true
+      pulled?.()
+    },
+  })
+  return {
+    body,
+    signal,
+    write(frame) {
+      if (ended) return undefined
+      controller.enqueue(encoder.encode(frame))
+      if ((controller.desiredSize ?? 1) > 0) return undefined
+      return new Promise<void>((resolve) => {
+        pulled = () => {
+          pulled = undefined
+          resolve()
+        }
+      })
+    },
+    end() {
+      if (ended) return
+      ended = true
+      controller.close()
+    },
+  }
+}
+
+/**
+ * Answers with an event stream that `run` writes. `run` ends the writer itself and handles its own
+ * errors; one that escapes closes the connection.
+ */
+export const sseResponse = (
+  c: Context<AppEnv>,
+  headers: Record<string, string>,
+  run: SseRun,
+): Response => {
+  const signal = clientSignal(c)
+  const out = c.env?.outgoing
+  if (!out) {
+    const writer = webWriter(signal)
+    void run(writer).catch(() => writer.end())
+    return c.body(writer.body, 200, { ...eventStreamHeaders, ...headers })
+  }
+  c.set('sendStream', () => {
+    const head: Record<string, string> = {}
+    for (const [name, value] of c.res.headers) if (name !== ALREADY_SENT) head[name] = value
+    out.writeHead(200, head)
+    void run(nodeWriter(out, signal)).catch(() => out.destroy())
+    // A stream whose first event is not ready in this tick still shows the client its head now.
+    process.nextTick(() => {
+      if (!out.headersSent && !out.destroyed) out.flushHeaders()
+    })
+  })
+  return c.body(null, 200, { ...eventStreamHeaders, ...headers, [ALREADY_SENT]: 'true' })
+}
+
+/** The outermost middleware: starts a stream that `sseResponse` answered once the rest ran. */
+export const sendStreams = (): MiddlewareHandler<AppEnv> =>
+  async function sendStreamsMiddleware(c, next) {
+    await next()
+    c.get('sendStream')?.()
+  }

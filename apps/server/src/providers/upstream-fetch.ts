@@ -1,0 +1,54 @@
+// The `fetch` both provider SDKs call, on undici's request API with one keep-alive pool per
+// upstream origin. The global fetch runs every request and response body through several layers of
+// web streams; on the streaming hot path it cost more CPU than the rest of the gateway together.
+// The SDKs still get a standard Response, so their parsing, errors and abort handling are theirs.
+import { Readable } from 'node:stream'
+import { Agent, request } from 'undici'
+
+export type UpstreamFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
+
+// No body is allowed on these statuses; Response refuses to build one with a stream.
+const nullBodyStatus = new Set([101, 103, 204, 205, 304])
+
+const requestHeaders = (headers: RequestInit['headers']): Record<string, string> => {
+  if (!headers) return {}
+  if (headers instanceof Headers) return Object.fromEntries(headers)
+  if (Array.isArray(headers)) return Object.fromEntries(headers)
+  return headers as Record<string, string>
+}
+
+const responseHeaders = (raw: Record<string, string | string[] | undefined>): Headers => {
+  const headers = new Headers()
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined) continue
+    if (Array.isArray(value)) for (const item of value) headers.append(name, item)
+    else headers.append(name, value)
+  }
+  return headers
+}
+
+export const createUpstreamFetch = (): UpstreamFetch => {
+  // keepAliveTimeout stays under the 5 s most servers (Node's included) use, so a pooled socket is
+  // not reused just as the server closes it.
+  const dispatcher = new Agent({ keepAliveTimeout: 4_000, connections: null })
+  return async (input, init = {}) => {
+    if (input instanceof Request) throw new TypeError('upstream fetch takes a URL, not a Request')
+    if (init.body !== undefined && init.body !== null && typeof init.body !== 'string') {
+      throw new TypeError('upstream fetch sends string bodies only')
+    }
+    const response = await request(input, {
+      method: (init.method ?? 'GET') as 'GET',
+      headers: requestHeaders(init.headers),
+      body: init.body ?? undefined,
+      signal: init.signal ?? undefined,
+      dispatcher,
+    })
+    const headers = responseHeaders(response.headers)
+    if (nullBodyStatus.has(response.statusCode)) {
+      response.body.resume()
+      return new Response(null, { status: response.statusCode, headers })
+    }
+    const body = Readable.toWeb(response.body) as ReadableStream<Uint8Array>
+    return new Response(body, { status: response.statusCode, headers })
+  }
+}

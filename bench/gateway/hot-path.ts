@@ -1,0 +1,356 @@
+// The gateway's hot path as a user's HTTP client sees it: the fake provider as the upstream, read
+// directly (the baseline) and through TokenFlow's REST, tRPC and OpenAI-compatible paths, the
+// gateway and the fake each in their own process, on the same cores, interleaved in one run. With
+// BENCH_BASELINE set, the same three paths of another checkout run beside them (an A/B).
+//
+// Workloads: `short` is 20 chunks back to back, `long` is 200 chunks 2 ms apart. Per repetition:
+// 1. time to first token at concurrency 1 (short streams, one request per path in turn);
+// 2. gateway CPU per short and per long stream: CPU seconds (from /proc) over a block of each per
+//    path, less the process's idle CPU, and the per-request/per-chunk line through the two;
+// 3. short streams per second with 200 clients looping for a few seconds;
+// 4. the first burst: 200 long streams opened at once on new connections, time to first token;
+// 5. resident memory after the load.
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { Agent } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { freePort } from '../../apps/server/test/free-port'
+import { printTable, writeResults } from '../load/load-table'
+import { type Proc, startFakeProviderProcess, startGatewayProcess } from '../load/processes'
+import { cpuSeconds, rssMiB } from './process-stats'
+import { type StreamCall, type StreamResult, streamOnce } from './sse-request'
+import { percentile, round } from './start-gateway'
+
+const REPS = Number(process.env.BENCH_REPS ?? 2)
+const TTFT_ROUNDS = Number(process.env.BENCH_TTFT_ROUNDS ?? 100)
+const CPU_SHORT = 400
+const CPU_LONG = 64
+const CPU_CONCURRENCY = 8
+const BURST = 200
+const LOOP_SECONDS = 4
+// Another checkout (e.g. `git worktree add /tmp/tf-base <commit>` plus `pnpm install`) to run
+// beside this one: the A/B of a change, interleaved like every other path.
+const BASELINE = process.env.BENCH_BASELINE
+const API_KEY = 'tf-bench-key'
+const UPSTREAM_KEY = 'gsk-bench-key'
+
+type Workload = { model: string; chunks: string[]; delayMs: number }
+const workloads = {
+  short: { model: 'llama-3.1-8b-instant', chunks: words(20), delayMs: 0 },
+  long: { model: 'llama-3.3-70b-versatile', chunks: words(200), delayMs: 2 },
+} satisfies Record<string, Workload>
+type WorkloadName = keyof typeof workloads
+
+function words(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => (i === 0 ? 'Tok0' : ` tok${i}`))
+}
+
+type Target = {
+  name: string
+  /** The gateway's process; null for the direct path. */
+  pid: number | null
+  call(workload: WorkloadName): StreamCall
+}
+
+const prompt = 'Say something long for the benchmark.'
+const json = { 'content-type': 'application/json' }
+
+const openAiCall = (
+  url: string,
+  headers: Record<string, string>,
+  model: (w: Workload) => string,
+): Target['call'] => {
+  const calls = Object.fromEntries(
+    Object.entries(workloads).map(([name, w]) => [
+      name,
+      {
+        method: 'POST',
+        url: `${url}/chat/completions`,
+        headers: { ...json, ...headers },
+        body: JSON.stringify({
+          model: model(w),
+          stream: true,
+          messages: [{ role: 'user', content: prompt }],
+        }),
+        firstToken: 'Tok0',
+        complete: '[DONE]',
+      } satisfies StreamCall,
+    ]),
+  ) as unknown as Record<WorkloadName, StreamCall>
+  return (name) => calls[name]
+}
+
+// --- processes -------------------------------------------------------------------------------
+
+const scriptDir = mkdtempSync(join(tmpdir(), 'tf-bench-'))
+const scriptFile = join(scriptDir, 'scripts.json')
+writeFileSync(
+  scriptFile,
+  JSON.stringify(
+    Object.fromEntries(
+      Object.values(workloads).map((w) => [
+        w.model,
+        { kind: 'stream', chunks: w.chunks, delayMs: w.delayMs },
+      ]),
+    ),
+  ),
+)
+const fake = await startFakeProviderProcess({
+  FAKE_PROVIDER_SCRIPTS: scriptFile,
+  FAKE_PROVIDER_RECORD: 'false',
+})
+// The production configuration: auth on, the rate limiter counting every request (with a limit
+// the run never reaches), access logs at `info` into a pipe; classification and compression off.
+const startTokenFlow = async (root?: string) =>
+  startGatewayProcess(
+    {
+      GROQ_API_KEY: UPSTREAM_KEY,
+      GROQ_BASE_URL: fake.apiUrl,
+      ML_SERVICE_URL: `http://127.0.0.1:${await freePort()}`,
+      TOKENFLOW_API_KEYS: API_KEY,
+      RATE_LIMIT_PER_MINUTE: '100000000',
+      PROVIDER_TIMEOUT_MS: '60000',
+      LOG_LEVEL: 'info',
+    },
+    root,
+  )
+const tokenflow = await startTokenFlow()
+const baseline = BASELINE ? await startTokenFlow(BASELINE) : null
+const auth = { authorization: `Bearer ${API_KEY}` }
+const catalogId = (w: Workload) => `groq/${w.model}`
+
+const tokenflowTargets = (gateway: Proc, suffix: string): Target[] => [
+  {
+    name: `TokenFlow REST${suffix}`,
+    pid: gateway.pid,
+    call: (name) => ({
+      method: 'POST',
+      url: `${gateway.url}/api/generate`,
+      headers: { ...json, ...auth },
+      body: JSON.stringify({ prompt, model: catalogId(workloads[name]) }),
+      firstToken: 'Tok0',
+      complete: 'end_stream',
+    }),
+  },
+  {
+    name: `TokenFlow tRPC${suffix}`,
+    pid: gateway.pid,
+    call: (name) => ({
+      method: 'GET',
+      url: `${gateway.url}/trpc/generation.stream?input=${encodeURIComponent(
+        JSON.stringify({ prompt, model: catalogId(workloads[name]) }),
+      )}`,
+      headers: { ...auth, accept: 'text/event-stream' },
+      firstToken: 'Tok0',
+      complete: '"type":"end"',
+    }),
+  },
+  {
+    name: `TokenFlow /v1${suffix}`,
+    pid: gateway.pid,
+    call: openAiCall(`${gateway.url}/v1`, auth, catalogId),
+  },
+]
+
+const direct: Target = {
+  name: 'direct',
+  pid: null,
+  call: openAiCall(fake.apiUrl, { authorization: `Bearer ${UPSTREAM_KEY}` }, (w) => w.model),
+}
+const targets: Target[] = [
+  direct,
+  ...tokenflowTargets(tokenflow, ''),
+  ...(baseline ? tokenflowTargets(baseline, ' (base)') : []),
+]
+const gateways = targets.filter((t) => t.pid !== null)
+
+// --- measurements ----------------------------------------------------------------------------
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+const rotate = <T>(items: T[], by: number) =>
+  items.map((_, i) => items[(i + by) % items.length] as T)
+const newAgent = () => new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY })
+const agents = new Map(targets.map((t) => [t.name, newAgent()]))
+const agentOf = (t: Target) => agents.get(t.name) as Agent
+
+type Row = Record<string, Record<string, number | string>>
+
+/** Runs `count` streams with `concurrency` in flight; returns every result. */
+const runMany = async (t: Target, name: WorkloadName, count: number, concurrency: number) => {
+  const results: StreamResult[] = []
+  let next = 0
+  const worker = async () => {
+    while (next < count) {
+      next += 1
+      results.push(await streamOnce(agentOf(t), t.call(name)))
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker))
+  return results
+}
+
+const ttftAtConcurrencyOne = async (rep: number) => {
+  const samples = new Map<string, number[]>(targets.map((t) => [t.name, []]))
+  const errors = new Map<string, number>(targets.map((t) => [t.name, 0]))
+  for (const t of targets) await runMany(t, 'short', 5, 1)
+  for (let round = 0; round < TTFT_ROUNDS; round += 1) {
+    for (const t of rotate(targets, round + rep)) {
+      await sleep(2)
+      const result = await streamOnce(agentOf(t), t.call('short'))
+      if (result.ok) samples.get(t.name)?.push(result.ttftMs)
+      else errors.set(t.name, (errors.get(t.name) ?? 0) + 1)
+    }
+  }
+  return { samples, errors }
+}
+
+/** CPU seconds the gateway spent on `run`, less what it spends idle over the same time. */
+const cpuOf = async (pid: number, idlePerSecond: number, run: () => Promise<unknown>) => {
+  const cpu = cpuSeconds(pid)
+  const started = performance.now()
+  await run()
+  const seconds = (performance.now() - started) / 1000
+  return Math.max(0, cpuSeconds(pid) - cpu - idlePerSecond * seconds)
+}
+
+const idleCpuPerSecond = async () => {
+  const before = new Map(gateways.map((t) => [t.name, cpuSeconds(t.pid as number)]))
+  await sleep(2_000)
+  return new Map(
+    gateways.map((t) => [t.name, (cpuSeconds(t.pid as number) - (before.get(t.name) ?? 0)) / 2]),
+  )
+}
+
+/**
+ * CPU per stream of each workload, and the fit cpu = perRequest + perChunk * chunks through the
+ * two points. Paced chunks each wake the gateway, so they cost more than back-to-back ones: the
+ * fit is a summary, and with noise its per-request term can come out near zero or below.
+ */
+const cpuPerStream = async (rep: number) => {
+  const idle = await idleCpuPerSecond()
+  const out = new Map<
+    string,
+    { shortMs: number; longMs: number; perRequestMs: number; perChunkMs: number }
+  >()
+  for (const t of rotate(gateways, rep)) {
+    const pid = t.pid as number
+    const idleRate = idle.get(t.name) ?? 0
+    const short = await cpuOf(pid, idleRate, () => runMany(t, 'short', CPU_SHORT, CPU_CONCURRENCY))
+    const long = await cpuOf(pid, idleRate, () => runMany(t, 'long', CPU_LONG, CPU_CONCURRENCY))
+    const shortMs = (short * 1000) / CPU_SHORT
+    const longMs = (long * 1000) / CPU_LONG
+    const perChunkMs =
+      (longMs - shortMs) / (workloads.long.chunks.length - workloads.short.chunks.length)
+    out.set(t.name, {
+      shortMs,
+      longMs,
+      perChunkMs,
+      perRequestMs: shortMs - perChunkMs * workloads.short.chunks.length,
+    })
+  }
+  return out
+}
+
+const shortStreamsPerSecond = async (rep: number) => {
+  const out = new Map<string, { perSecond: number; errors: number }>()
+  for (const t of rotate(targets, rep)) {
+    const agent = newAgent()
+    let completed = 0
+    let errors = 0
+    const until = performance.now() + LOOP_SECONDS * 1000
+    const started = performance.now()
+    const worker = async () => {
+      while (performance.now() < until) {
+        const result = await streamOnce(agent, t.call('short'))
+        if (result.ok) completed += 1
+        else errors += 1
+      }
+    }
+    await Promise.all(Array.from({ length: BURST }, worker))
+    const seconds = (performance.now() - started) / 1000
+    agent.destroy()
+    out.set(t.name, { perSecond: completed / seconds, errors })
+    await sleep(500)
+  }
+  return out
+}
+
+const firstBurst = async (rep: number) => {
+  const out = new Map<string, { p50: number; p99: number; errors: number }>()
+  for (const t of rotate(targets, rep)) {
+    const agent = newAgent()
+    const results = await Promise.all(
+      Array.from({ length: BURST }, () => streamOnce(agent, t.call('long'))),
+    )
+    agent.destroy()
+    const ttfts = results.flatMap((r) => (r.ok ? [r.ttftMs] : []))
+    out.set(t.name, {
+      p50: percentile(ttfts, 50),
+      p99: percentile(ttfts, 99),
+      errors: results.length - ttfts.length,
+    })
+    await sleep(500)
+  }
+  return out
+}
+
+// --- run ---------------------------------------------------------------------------------------
+
+console.log(`targets: ${targets.map((t) => t.name).join(', ')}; ${REPS} repetitions`)
+const repetitions: Row[] = []
+try {
+  for (let rep = 0; rep < REPS; rep += 1) {
+    const ttft = await ttftAtConcurrencyOne(rep)
+    const cpu = await cpuPerStream(rep)
+    const throughput = await shortStreamsPerSecond(rep)
+    const burst = await firstBurst(rep)
+    await sleep(1_000)
+    const directP50 = percentile(ttft.samples.get(direct.name) ?? [], 50)
+    const directP99 = percentile(ttft.samples.get(direct.name) ?? [], 99)
+    const row: Row = {}
+    for (const t of targets) {
+      const samples = ttft.samples.get(t.name) ?? []
+      const p50 = percentile(samples, 50)
+      const p99 = percentile(samples, 99)
+      const fit = cpu.get(t.name)
+      row[t.name] = {
+        ttftP50Ms: round(p50, 2),
+        ttftP99Ms: round(p99, 2),
+        addedP50Ms: t === direct ? 0 : round(p50 - directP50, 2),
+        addedP99Ms: t === direct ? 0 : round(p99 - directP99, 2),
+        ttftErrors: ttft.errors.get(t.name) ?? 0,
+        cpuPerShortStreamMs: fit ? round(fit.shortMs, 3) : '',
+        cpuPerLongStreamMs: fit ? round(fit.longMs, 2) : '',
+        cpuPerRequestFitMs: fit ? round(fit.perRequestMs, 3) : '',
+        cpuPerChunkFitMs: fit ? round(fit.perChunkMs, 4) : '',
+        shortStreamsPerSecond: round(throughput.get(t.name)?.perSecond ?? 0, 0),
+        shortStreamErrors: throughput.get(t.name)?.errors ?? 0,
+        burstTtftP50Ms: round(burst.get(t.name)?.p50 ?? 0, 0),
+        burstTtftP99Ms: round(burst.get(t.name)?.p99 ?? 0, 0),
+        burstErrors: burst.get(t.name)?.errors ?? 0,
+        rssMiB: t.pid === null ? '' : round(rssMiB(t.pid), 0),
+      }
+    }
+    repetitions.push(row)
+    console.log(`\nrepetition ${rep + 1}`)
+    const measures = Object.keys(row[direct.name] ?? {})
+    printTable(
+      measures.map((measure) => ({
+        measure,
+        ...Object.fromEntries(targets.map((t) => [t.name, row[t.name]?.[measure] ?? ''])),
+      })),
+    )
+  }
+} finally {
+  await Promise.all([tokenflow.stop(), fake.stop(), baseline?.stop()])
+  for (const agent of agents.values()) agent.destroy()
+}
+
+writeResults('gateway-hot-path', 'pnpm --filter @tokenflow/bench bench:hot-path', {
+  workloads: Object.fromEntries(
+    Object.entries(workloads).map(([n, w]) => [n, { chunks: w.chunks.length, delayMs: w.delayMs }]),
+  ),
+  targets: targets.map((t) => t.name),
+  baseline: BASELINE ?? null,
+  repetitions,
+})
