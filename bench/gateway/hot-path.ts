@@ -18,7 +18,7 @@ import { freePort } from '../../apps/server/test/free-port'
 import { printTable, writeResults } from '../load/load-table'
 import { type Proc, startFakeProviderProcess, startGatewayProcess } from '../load/processes'
 import { cpuSeconds, rssMiB } from './process-stats'
-import { type StreamCall, type StreamResult, streamOnce } from './sse-request'
+import { type StreamCall, streamOnce } from './sse-request'
 import { percentile, round } from './start-gateway'
 
 const REPS = Number(process.env.BENCH_REPS ?? 2)
@@ -175,18 +175,16 @@ const agentOf = (t: Target) => agents.get(t.name) as Agent
 
 type Row = Record<string, Record<string, number | string>>
 
-/** Runs `count` streams with `concurrency` in flight; returns every result. */
+/** Runs `count` streams with `concurrency` in flight. */
 const runMany = async (t: Target, name: WorkloadName, count: number, concurrency: number) => {
-  const results: StreamResult[] = []
   let next = 0
   const worker = async () => {
     while (next < count) {
       next += 1
-      results.push(await streamOnce(agentOf(t), t.call(name)))
+      await streamOnce(agentOf(t), t.call(name))
     }
   }
   await Promise.all(Array.from({ length: concurrency }, worker))
-  return results
 }
 
 const ttftAtConcurrencyOne = async (rep: number) => {

@@ -1,7 +1,6 @@
 // Event-stream responses written straight to Node's socket. A Response with a web ReadableStream
-// body costs a stream, a reader and a promise per event in @hono/node-server's pipe, and building
-// it forces a full web Request; on the streaming hot path that was most of the gateway's CPU per
-// chunk. Under @hono/node-server the handler answers with Hono's "already sent" marker and the
+// body costs a stream, a reader and a promise per event in @hono/node-server's pipe, on the
+// streaming hot path's every chunk. Under @hono/node-server the handler answers with Hono's "already sent" marker and the
 // frames go to `ServerResponse.write`, with its backpressure; without a socket (`app.request()` in
 // tests, other runtimes) the same writer feeds a ReadableStream body.
 //

@@ -164,11 +164,8 @@ export const createOpenAiRoutes = ({
   v1.openapi(chatCompletionsRoute, async (c) => {
     const body = c.req.valid('json')
     const created = Math.floor(Date.now() / 1000)
-    const controller = new AbortController()
     const signal = clientSignal(c)
-    const onClientGone = () => controller.abort()
-    signal.addEventListener('abort', onClientGone, { once: true })
-    const options = { signal: controller.signal, requestId: c.get('requestId') }
+    const options = { signal, requestId: c.get('requestId') }
 
     let iterator: AsyncIterator<TrackedEvent>
     const head: StreamEvent[] = []
@@ -199,7 +196,6 @@ export const createOpenAiRoutes = ({
         if (next.value.event.type !== 'metadata') break
       }
     } catch (error) {
-      signal.removeEventListener('abort', onClientGone)
       const mapped = fromThrown(error)
       if (!mapped) throw error
       return sendError(c, mapped)
@@ -207,7 +203,6 @@ export const createOpenAiRoutes = ({
     const last = head.at(-1)
     const headers = metadata ? decisionHeaders(metadata) : {}
     if (!metadata || !last || last.type === 'error' || last.type === 'metadata') {
-      signal.removeEventListener('abort', onClientGone)
       return sendError(c, failureOf(last?.type === 'error' ? last : undefined), headers)
     }
     const id = `chatcmpl-${metadata.streamId}`
@@ -215,14 +210,10 @@ export const createOpenAiRoutes = ({
     if (!body.stream) {
       const collected = createCompletionBody()
       let event: StreamEvent | undefined = last
-      try {
-        while (event && event.type !== 'end' && event.type !== 'error') {
-          collected.add(event)
-          const next = await iterator.next()
-          event = next.done ? undefined : next.value.event
-        }
-      } finally {
-        signal.removeEventListener('abort', onClientGone)
+      while (event && event.type !== 'end' && event.type !== 'error') {
+        collected.add(event)
+        const next = await iterator.next()
+        event = next.done ? undefined : next.value.event
       }
       if (event?.type === 'end') {
         for (const [name, value] of Object.entries(headers)) c.header(name, value)
@@ -251,7 +242,7 @@ export const createOpenAiRoutes = ({
       }
       try {
         let more = await send(head)
-        while (more && !controller.signal.aborted) {
+        while (more && !signal.aborted) {
           const next = await iterator.next()
           if (next.done) {
             // Without `end` the answer is incomplete: say so instead of a made-up stop.
@@ -269,12 +260,11 @@ export const createOpenAiRoutes = ({
           more = await send([next.value.event])
         }
       } catch (error) {
-        if (!controller.signal.aborted) onStreamError(error)
+        if (!signal.aborted) onStreamError(error)
         const mapped = fromThrown(error)
         await writer.write(sse(mapped?.body ?? openAiError(500, 'stream failed', 'internal_error')))
       } finally {
-        signal.removeEventListener('abort', onClientGone)
-        if (controller.signal.aborted) await iterator.return?.(undefined)
+        if (signal.aborted) await iterator.return?.(undefined)
         writer.end()
       }
     }) as never

@@ -1,6 +1,6 @@
 // The `fetch` both provider SDKs call, on undici's request API with one keep-alive pool per
 // upstream origin. The global fetch runs every request and response body through several layers of
-// web streams; on the streaming hot path it cost more CPU than the rest of the gateway together.
+// web streams, one of the largest CPU costs in the streaming hot path's profile.
 // The SDKs still get a standard Response, so their parsing, errors and abort handling are theirs.
 import { Readable } from 'node:stream'
 import { Agent, request } from 'undici'
