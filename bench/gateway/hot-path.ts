@@ -1,7 +1,9 @@
 // The gateway's hot path as a user's HTTP client sees it: the fake provider as the upstream, read
 // directly (the baseline) and through TokenFlow's REST, tRPC and OpenAI-compatible paths, the
 // gateway and the fake each in their own process, on the same cores, interleaved in one run. With
-// BENCH_BASELINE set, the same three paths of another checkout run beside them (an A/B).
+// BENCH_BASELINE set, the same three paths of another checkout run beside them (an A/B). Two peer
+// gateways, Portkey and the LiteLLM proxy, read the same fake through their own /v1 (BENCH_PEERS=0
+// leaves them out, and one that cannot be installed or started is skipped).
 //
 // Workloads: `short` is 20 chunks back to back, `long` is 200 chunks 2 ms apart. Per repetition:
 // 1. time to first token at concurrency 1 (short streams, one request per path in turn);
@@ -17,6 +19,9 @@ import { join } from 'node:path'
 import { freePort } from '../../apps/server/test/free-port'
 import { printTable, writeResults } from '../load/load-table'
 import { type Proc, startFakeProviderProcess, startGatewayProcess } from '../load/processes'
+import type { Peer } from './peers/optional-peer'
+import { startLiteLLM } from './peers/start-litellm'
+import { startPortkey } from './peers/start-portkey'
 import { cpuSeconds, rssMiB } from './process-stats'
 import { type StreamCall, streamOnce } from './sse-request'
 import { percentile, round } from './start-gateway'
@@ -31,6 +36,7 @@ const LOOP_SECONDS = 4
 // Another checkout (e.g. `git worktree add /tmp/tf-base <commit>` plus `pnpm install`) to run
 // beside this one: the A/B of a change, interleaved like every other path.
 const BASELINE = process.env.BENCH_BASELINE
+const PEERS = process.env.BENCH_PEERS !== '0'
 const API_KEY = 'tf-bench-key'
 const UPSTREAM_KEY = 'gsk-bench-key'
 
@@ -116,6 +122,15 @@ const startTokenFlow = async (root?: string) =>
   )
 const tokenflow = await startTokenFlow()
 const baseline = BASELINE ? await startTokenFlow(BASELINE) : null
+const upstreamAuth = { authorization: `Bearer ${UPSTREAM_KEY}` }
+const portkey = PEERS ? await startPortkey() : null
+const litellm = PEERS
+  ? await startLiteLLM({
+      apiBase: fake.apiUrl,
+      apiKey: UPSTREAM_KEY,
+      models: Object.values(workloads).map((w) => w.model),
+    })
+  : null
 const auth = { authorization: `Bearer ${API_KEY}` }
 const catalogId = (w: Workload) => `groq/${w.model}`
 
@@ -155,12 +170,28 @@ const tokenflowTargets = (gateway: Proc, suffix: string): Target[] => [
 const direct: Target = {
   name: 'direct',
   pid: null,
-  call: openAiCall(fake.apiUrl, { authorization: `Bearer ${UPSTREAM_KEY}` }, (w) => w.model),
+  call: openAiCall(fake.apiUrl, upstreamAuth, (w) => w.model),
 }
+const peerTarget = (peer: Peer, headers: Record<string, string>): Target => ({
+  name: peer.name,
+  pid: peer.pid,
+  call: openAiCall(`${peer.url}/v1`, headers, (w) => w.model),
+})
 const targets: Target[] = [
   direct,
   ...tokenflowTargets(tokenflow, ''),
   ...(baseline ? tokenflowTargets(baseline, ' (base)') : []),
+  // Portkey is told the upstream on every request; LiteLLM has it in its config.
+  ...(portkey
+    ? [
+        peerTarget(portkey, {
+          ...upstreamAuth,
+          'x-portkey-provider': 'openai',
+          'x-portkey-custom-host': fake.apiUrl,
+        }),
+      ]
+    : []),
+  ...(litellm ? [peerTarget(litellm, {})] : []),
 ]
 const gateways = targets.filter((t) => t.pid !== null)
 
@@ -340,7 +371,13 @@ try {
     )
   }
 } finally {
-  await Promise.all([tokenflow.stop(), fake.stop(), baseline?.stop()])
+  await Promise.all([
+    tokenflow.stop(),
+    fake.stop(),
+    baseline?.stop(),
+    portkey?.stop(),
+    litellm?.stop(),
+  ])
   for (const agent of agents.values()) agent.destroy()
 }
 
@@ -350,5 +387,6 @@ writeResults('gateway-hot-path', 'pnpm --filter @tokenflow/bench bench:hot-path'
   ),
   targets: targets.map((t) => t.name),
   baseline: BASELINE ?? null,
+  peers: { portkey: portkey?.version ?? null, litellm: litellm?.version ?? null },
   repetitions,
 })

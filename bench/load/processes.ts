@@ -28,30 +28,13 @@ const waitFor = async (url: string, child: ChildProcess, log: () => string, time
   throw new Error(`${url} did not come up:\n${log()}`)
 }
 
-const start = async (args: string[], env: Record<string, string>, probe: string): Promise<Proc> => {
-  let output = ''
-  const child = spawn(process.execPath, ['--import', tsxLoader, ...args], {
+const start = (args: string[], env: Record<string, string>, probe: string): Promise<Proc> =>
+  startCommand(process.execPath, ['--import', tsxLoader, ...args], {
     cwd: repo,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    probe,
+    timeoutMs: 30_000,
   })
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-4_000)
-  }
-  child.stdout.on('data', keep)
-  child.stderr.on('data', keep)
-  await waitFor(probe, child, () => output)
-  return {
-    url: probe.replace(/\/[^/]*$/, ''),
-    pid: child.pid as number,
-    stop: () =>
-      new Promise<void>((done) => {
-        if (child.exitCode !== null) return done()
-        child.once('exit', () => done())
-        child.kill('SIGTERM')
-      }),
-  }
-}
 
 /** `env` takes the CLI's settings: FAKE_PROVIDER_SCRIPTS (a JSON file), FAKE_PROVIDER_RECORD. */
 export const startFakeProviderProcess = async (
@@ -85,4 +68,55 @@ export const startGatewayProcess = async (
     `http://127.0.0.1:${port}/healthz`,
   )
   return { ...proc, url: `http://127.0.0.1:${port}` }
+}
+
+/**
+ * Starts a server and waits until `probe` answers: ours (through `start`) or a peer gateway in
+ * another runtime. `command` itself is the process whose CPU and memory are read, so it must serve
+ * from that one process. A server that does not come up is killed.
+ */
+export const startCommand = async (
+  command: string,
+  args: string[],
+  options: {
+    cwd: string
+    env: Record<string, string | undefined>
+    probe: string
+    timeoutMs: number
+  },
+): Promise<Proc> => {
+  let output = ''
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4_000)
+  }
+  child.stdout.on('data', keep)
+  child.stderr.on('data', keep)
+  const spawned = new Promise<void>((ready, fail) => {
+    child.once('spawn', ready)
+    child.once('error', fail)
+  })
+  const stop = () =>
+    new Promise<void>((done) => {
+      if (child.exitCode !== null || child.signalCode !== null) return done()
+      // uvicorn waits on open requests after SIGTERM without a limit; the run must not hang on one.
+      const kill = setTimeout(() => child.kill('SIGKILL'), 10_000)
+      child.once('exit', () => {
+        clearTimeout(kill)
+        done()
+      })
+      child.kill('SIGTERM')
+    })
+  try {
+    await spawned
+    await waitFor(options.probe, child, () => output, options.timeoutMs)
+  } catch (error) {
+    if (child.pid !== undefined) await stop()
+    throw error
+  }
+  return { url: new URL(options.probe).origin, pid: child.pid as number, stop }
 }
