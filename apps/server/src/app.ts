@@ -1,7 +1,6 @@
 // Builds the gateway: tRPC at /trpc, the seed's REST API at /api, the OpenAI-compatible API at
 // /v1, health, metrics and the OpenAPI document. Tests call createApp(...).request() without a
 // port; src/index.ts serves it.
-import { getConnInfo } from '@hono/node-server/conninfo'
 import { trpcServer } from '@hono/trpc-server'
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { appRouter, createContext, healthSchema, type Services } from '@tokenflow/api'
@@ -15,10 +14,14 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { AppEnv } from './app-env'
 import type { Env } from './env'
 import { sendStreams } from './http/sse-response'
+import { stallGuard } from './http/stall-guard'
 import { accessLog } from './middleware/access-log'
 import { apiKeyAuth } from './middleware/api-key-auth'
 import { limitBody } from './middleware/body-limit'
+import { clientAddress } from './middleware/client-address'
 import { rateLimit } from './middleware/rate-limit'
+import { requireJson } from './middleware/require-json'
+import { trpcErrorResponse } from './middleware/trpc-error-response'
 import { retryAfterOf } from './ml/to-trpc-error'
 import { createLogger, type Logger } from './observability/logger'
 import { createMetrics, type Metrics } from './observability/metrics'
@@ -34,10 +37,18 @@ import { version } from './services'
 export type AppConfig = {
   /** Accepted API keys; empty turns auth off. */
   apiKeys: string[]
-  /** Requests per client per minute on /trpc and /api; 0 turns the limit off. */
+  /** Requests per client per minute on /trpc, /api and /v1; 0 turns the limit off. */
   rateLimitPerMinute: number
+  /** Wrong API keys per client address per minute before it gets 429; 0 turns the limit off. */
+  authFailureLimit: number
+  /** Reverse proxies in front whose X-Forwarded-For entries name the client; 0: none. */
+  trustProxyHops: number
   corsOrigins: string[]
   bodyLimitBytes: number
+  /** A `: ping` comment after this much silence on a REST event stream; 0 turns it off. */
+  heartbeatMs: number
+  /** A client that reads nothing for this long is disconnected (its streams stay resumable). */
+  stallMs: number
 }
 
 export type AppDeps = {
@@ -53,15 +64,23 @@ export type AppDeps = {
 export const appConfigFromEnv = (env: Env): AppConfig => ({
   apiKeys: env.TOKENFLOW_API_KEYS,
   rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+  authFailureLimit: env.AUTH_FAILURE_LIMIT,
+  trustProxyHops: env.TRUST_PROXY,
   corsOrigins: env.CORS_ORIGINS,
   bodyLimitBytes: env.BODY_LIMIT_BYTES,
+  heartbeatMs: env.SSE_HEARTBEAT_MS,
+  stallMs: env.STREAM_STALL_MS,
 })
 
 const defaults: AppConfig = {
   apiKeys: [],
   rateLimitPerMinute: 0,
+  authFailureLimit: 20,
+  trustProxyHops: 0,
   corsOrigins: ['http://localhost:3000', 'http://127.0.0.1:3000'],
   bodyLimitBytes: 1_048_576,
+  heartbeatMs: 5_000,
+  stallMs: 30_000,
 }
 
 const healthzRoute = createRoute({
@@ -96,24 +115,20 @@ const readyzRoute = createRoute({
 
 const procedureNames = new Set(Object.keys(appRouter._def.procedures))
 
-const clientAddress = (c: Context<AppEnv>): string => {
-  const keyId = c.get('apiKeyId')
-  if (keyId) return `key:${keyId}`
-  try {
-    return `ip:${getConnInfo(c).remote.address ?? 'unknown'}`
-  } catch {
-    // app.request() in tests has no socket.
-    return 'ip:local'
-  }
-}
-
 export const createApp = ({ services, completions, config = {}, logger, metrics }: AppDeps) => {
   const settings = { ...defaults, ...config }
   const log = logger ?? createLogger({ level: 'silent' })
   const registry = metrics ?? createMetrics({ defaultMetrics: false })
   const app = new OpenAPIHono<AppEnv>()
+  const addressOf = (c: Context<AppEnv>) => clientAddress(c, settings)
+  // The rate limit counts per API key when auth is on, else per address.
+  const callerOf = (c: Context<AppEnv>) => {
+    const keyId = c.get('apiKeyId')
+    return keyId ? `key:${keyId}` : `ip:${addressOf(c)}`
+  }
 
   app.use('*', sendStreams())
+  app.use('*', stallGuard({ stallMs: settings.stallMs }))
   app.use('*', requestId({ headerName: 'X-Request-Id' }))
   app.use('*', accessLog({ logger: log, metrics: registry, procedures: procedureNames }))
   // Errors under /v1 are written the OpenAI way, whichever middleware or handler raises them.
@@ -121,6 +136,14 @@ export const createApp = ({ services, completions, config = {}, logger, metrics 
     c.set('errorDialect', 'openai')
     await next()
   })
+  // One instance of each for the three APIs, so a client's failed keys and requests are counted
+  // once across them, not once per prefix.
+  const auth = apiKeyAuth({
+    keys: settings.apiKeys,
+    failureLimit: settings.authFailureLimit,
+    clientOf: addressOf,
+  })
+  const limit = rateLimit({ perMinute: settings.rateLimitPerMinute, clientOf: callerOf })
   for (const path of ['/trpc/*', '/api/*', '/v1/*']) {
     app.use(
       path,
@@ -150,8 +173,21 @@ export const createApp = ({ services, completions, config = {}, logger, metrics 
           ),
       }),
     )
-    app.use(path, apiKeyAuth({ keys: settings.apiKeys }))
-    app.use(path, rateLimit({ perMinute: settings.rateLimitPerMinute, clientOf: clientAddress }))
+    app.use(
+      path,
+      requireJson({
+        onError: (c, message) =>
+          path === '/trpc/*'
+            ? trpcErrorResponse(
+                c,
+                appRouter,
+                new TRPCError({ code: 'UNSUPPORTED_MEDIA_TYPE', message }),
+              )
+            : jsonError(c, 415, 'UNSUPPORTED_MEDIA_TYPE', message),
+      }),
+    )
+    app.use(path, auth)
+    app.use(path, limit)
   }
 
   app.openapi(healthzRoute, (c) => c.json({ status: 'ok' as const }, 200))
@@ -190,6 +226,7 @@ export const createApp = ({ services, completions, config = {}, logger, metrics 
     createRestRoutes({
       services,
       onStreamError: (error) => log.error('stream failed', { error }),
+      heartbeatMs: settings.heartbeatMs,
     }),
   )
 

@@ -39,6 +39,10 @@ export const envSchema = z.object({
   ML_BREAKER_THRESHOLD: positiveInt(5),
   /** How long the breaker stays open before it lets one probe request through. */
   ML_BREAKER_HALF_OPEN_MS: positiveInt(2_000),
+  /** How often the ML service's /ready is probed; /readyz and the local provider answer from it. */
+  ML_PROBE_INTERVAL_MS: positiveInt(2_000),
+  /** How long one readiness probe may take before the service counts as down. */
+  ML_PROBE_TIMEOUT_MS: positiveInt(1_000),
   // Provider keys (GROQ_API_KEY, OPENROUTER_API_KEY, a config file's own) are not listed here:
   // the provider table names them (`apiKeyEnv`) and reads them from `vars`.
   GROQ_BASE_URL: optionalString.pipe(z.url().optional()),
@@ -55,8 +59,30 @@ export const envSchema = z.object({
   ROUTING_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.5),
   PROVIDER_TIMEOUT_MS: positiveInt(60_000),
   STREAM_REPLAY_LIMIT: positiveInt(1_000),
+  /** Bytes of events kept per stream for resume (at least STREAM_BUFFER_BYTES). */
+  STREAM_REPLAY_BYTES: positiveInt(1024 * 1024),
+  /** How far a stream may run ahead of its readers before the provider is no longer read. */
+  STREAM_BUFFER_BYTES: positiveInt(64 * 1024),
+  /** How long a stream nobody reads keeps generating for a reconnect; 0 aborts at once. */
+  STREAM_RESUME_WINDOW_MS: z.coerce.number().int().nonnegative().default(10_000),
+  /** A client that reads nothing for this long is disconnected; 0 never. */
+  STREAM_STALL_MS: z.coerce.number().int().nonnegative().default(30_000),
+  /** A `: ping` comment after this much silence on a REST event stream; 0 turns it off. */
+  SSE_HEARTBEAT_MS: z.coerce.number().int().nonnegative().default(5_000),
   TOKENFLOW_API_KEYS: list,
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().nonnegative().default(600),
+  /** Wrong API keys per client address per minute before that address gets 429; 0: no limit. */
+  AUTH_FAILURE_LIMIT: z.coerce.number().int().nonnegative().default(20),
+  /**
+   * Reverse proxies in front of the gateway whose X-Forwarded-For entries are trusted for the
+   * client address (`true` means 1); 0 or `false`: the socket's address, the header ignored.
+   */
+  TRUST_PROXY: z
+    .preprocess((value) => {
+      const flag = typeof value === 'string' ? value.trim().toLowerCase() : value
+      return flag === undefined || flag === '' || flag === 'false' ? 0 : flag === 'true' ? 1 : flag
+    }, z.coerce.number().int().nonnegative())
+    .default(0),
   CORS_ORIGINS: list.transform((origins) =>
     origins.length > 0 ? origins : ['http://localhost:3000', 'http://127.0.0.1:3000'],
   ),

@@ -14,7 +14,7 @@ const SHUTDOWN_GRACE_MS = 10_000
 const main = () => {
   const env = loadEnv()
   const metrics = createMetrics()
-  const { services, completions, providerTable } = createServices(env, { metrics })
+  const { services, completions, providerTable, mlProbe } = createServices(env, { metrics })
   const logger = createLogger({
     level: env.LOG_LEVEL,
     logPrompts: env.LOG_PROMPTS,
@@ -35,12 +35,15 @@ const main = () => {
       mlService: env.ML_SERVICE_URL,
     })
   })
+  // /readyz answers from this probe; its timer is unref'd, and stopped first on shutdown.
+  mlProbe.start()
 
   let stopping = false
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) return
     stopping = true
     logger.info('shutting down', { signal })
+    mlProbe.stop()
     const force = setTimeout(() => {
       logger.warn('open connections did not finish in time; exiting')
       process.exit(0)

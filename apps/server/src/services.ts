@@ -9,6 +9,8 @@ import type { Env } from './env'
 import { configFileOf } from './env'
 import { createGenerationService } from './generation/create-generation-service'
 import { createHealthService } from './health/health-service'
+import { createMlProbe } from './health/ml-probe'
+import { servedByMl, withProbedProviders } from './health/probed-providers'
 import { createMlClient } from './ml/ml-client'
 import { createModelService } from './models/create-model-service'
 import type { Metrics } from './observability/metrics'
@@ -26,11 +28,16 @@ export type ServicesEnv = Pick<
   | 'ML_TIMEOUT_MS'
   | 'ML_BREAKER_THRESHOLD'
   | 'ML_BREAKER_HALF_OPEN_MS'
+  | 'ML_PROBE_INTERVAL_MS'
+  | 'ML_PROBE_TIMEOUT_MS'
   | 'GROQ_BASE_URL'
   | 'OPENROUTER_BASE_URL'
   | 'LOCAL_MODEL_ENABLED'
   | 'PROVIDER_TIMEOUT_MS'
   | 'STREAM_REPLAY_LIMIT'
+  | 'STREAM_REPLAY_BYTES'
+  | 'STREAM_BUFFER_BYTES'
+  | 'STREAM_RESUME_WINDOW_MS'
   | 'TOKENFLOW_CONFIG'
   | 'CATALOG_FILE'
   | 'vars'
@@ -54,15 +61,28 @@ export const createServices = (env: ServicesEnv, { metrics }: { metrics: Metrics
     halfOpenAfterMs: env.ML_BREAKER_HALF_OPEN_MS,
     onBreakerStateChange: (state) => metrics.breakerState.set(breakerGauge[state]),
   })
-  const providers = createProviders({
-    providers: providerTable,
-    timeoutMs: env.PROVIDER_TIMEOUT_MS,
+  // Started by src/index.ts; until then (tests) health probes on demand.
+  const mlProbe = createMlProbe({
+    ml,
+    intervalMs: env.ML_PROBE_INTERVAL_MS,
+    timeoutMs: env.ML_PROBE_TIMEOUT_MS,
+  })
+  const providers = withProbedProviders({
+    registry: createProviders({ providers: providerTable, timeoutMs: env.PROVIDER_TIMEOUT_MS }),
+    probe: mlProbe,
+    served: servedByMl(providerTable, env.ML_SERVICE_URL),
+    mlUrl: ml.baseUrl,
   })
   const observer = metricsStreamObserver(metrics)
   const compression = createCompressionService(ml)
   const classification = createClassificationService({ ml, catalog, minConfidence })
 
-  const streams = { replayLimit: env.STREAM_REPLAY_LIMIT }
+  const streams = {
+    replayLimit: env.STREAM_REPLAY_LIMIT,
+    replayBytes: env.STREAM_REPLAY_BYTES,
+    bufferBytes: env.STREAM_BUFFER_BYTES,
+    resumeWindowMs: env.STREAM_RESUME_WINDOW_MS,
+  }
   const generation = createGenerationService({ catalog, providers, compression, observer, streams })
   const routing = createRoutingService({
     catalog,
@@ -79,11 +99,11 @@ export const createServices = (env: ServicesEnv, { metrics }: { metrics: Metrics
     generation,
     routing,
     models: createModelService({ catalog, providers }),
-    health: createHealthService({ ml, providers, version }),
+    health: createHealthService({ ml, probe: mlProbe, providers, version }),
   }
   // The OpenAI-compatible API streams through the same generation and routing, with its wider
   // messages and passthrough fields.
   const completions: Completions = { generation, routing }
   // The resolved table goes back too: the logger's redaction list is built from it (logSecrets).
-  return { services, completions, ml, providers, catalog, providerTable }
+  return { services, completions, ml, mlProbe, providers, catalog, providerTable }
 }

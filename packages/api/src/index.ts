@@ -2,6 +2,8 @@ export type { Context } from './context'
 export { createContext } from './context'
 export type { AppRouter, RouterInputs, RouterOutputs } from './root'
 export { appRouter, createCaller } from './root'
+export type { CancelInput, CancelOutput } from './schemas/cancel'
+export { cancelInputSchema, cancelOutputSchema } from './schemas/cancel'
 export type { CategoryScore, ClassifyInput, ClassifyOutput } from './schemas/classification'
 export {
   categoriesSchema,
@@ -84,6 +86,7 @@ export type {
   ModelService,
   RoutingService,
   Services,
+  StreamingService,
   StreamOptions,
 } from './services'
 export type { InputIssue } from './trpc'

@@ -78,8 +78,8 @@ const unused = () => {
 const servicesWith = (overrides: Partial<Services>): Services => ({
   compression: { compress: unused, compressMessages: unused },
   classification: { classify: unused },
-  generation: { stream: unused },
-  routing: { stream: unused },
+  generation: { stream: unused, cancel: unused },
+  routing: { stream: unused, cancel: unused },
   models: { list: unused, rankings: unused },
   health: { check: unused },
   ...overrides,
@@ -261,10 +261,13 @@ describe('generation.stream', () => {
       createContext(
         servicesWith({
           generation: {
-            stream: async function* (_input, streamOptions) {
+            stream: async (_input, streamOptions) => {
               options = streamOptions
-              yield* events
+              return (async function* () {
+                yield* events
+              })()
             },
+            cancel: unused,
           },
         }),
         'req-1',
@@ -288,6 +291,45 @@ describe('generation.stream', () => {
     expect(options?.lastEventId).toBe('s1:0')
     expect(options?.requestId).toBe('req-1')
   })
+
+  it('fails the subscription itself when the stream cannot start', async () => {
+    const caller = createCaller(
+      createContext(
+        servicesWith({
+          generation: {
+            stream: async () => {
+              throw new TRPCError({ code: 'NOT_FOUND', message: 'model: unknown model "x"' })
+            },
+            cancel: unused,
+          },
+        }),
+      ),
+    )
+    const error = await caughtError(caller.generation.stream({ model: 'x', prompt: 'hi' }))
+    expect(error.code).toBe('NOT_FOUND')
+  })
+})
+
+describe('generation.cancel and routing.cancel', () => {
+  it('validate the stream id and answer what the service did', async () => {
+    const cancelled: string[] = []
+    const cancel = ({ streamId }: { streamId: string }) => {
+      cancelled.push(streamId)
+      return { cancelled: streamId === 'live' }
+    }
+    const caller = createCaller(
+      createContext(
+        servicesWith({
+          generation: { stream: unused, cancel },
+          routing: { stream: unused, cancel },
+        }),
+      ),
+    )
+    expect(await caller.generation.cancel({ streamId: 'live' })).toEqual({ cancelled: true })
+    expect(await caller.routing.cancel({ streamId: 'gone' })).toEqual({ cancelled: false })
+    expect(cancelled).toEqual(['live', 'gone'])
+    expect((await caughtError(caller.routing.cancel({ streamId: '' }))).code).toBe('BAD_REQUEST')
+  })
 })
 
 describe('routing.stream', () => {
@@ -297,17 +339,19 @@ describe('routing.stream', () => {
       createContext(
         servicesWith({
           routing: {
-            stream: async function* () {
-              try {
-                let seq = 0
-                while (true) {
-                  yield { id: `s:${seq}`, event: { type: 'text', delta: String(seq) } }
-                  seq += 1
+            stream: async () =>
+              (async function* () {
+                try {
+                  let seq = 0
+                  while (true) {
+                    yield { id: `s:${seq}`, event: { type: 'text', delta: String(seq) } }
+                    seq += 1
+                  }
+                } finally {
+                  cleanedUp = true
                 }
-              } finally {
-                cleanedUp = true
-              }
-            },
+              })(),
+            cancel: unused,
           },
         }),
       ),

@@ -1,5 +1,6 @@
 // What the procedures need from the outside world. apps/server implements these; tests may pass
 // their own. The router never imports a server-only module.
+import type { CancelInput, CancelOutput } from './schemas/cancel'
 import type { ClassifyInput, ClassifyOutput } from './schemas/classification'
 import type {
   CompressInput,
@@ -34,13 +35,19 @@ export interface ClassificationService {
   classify(input: ClassifyInput, options?: CallOptions): Promise<ClassifyOutput>
 }
 
-export interface GenerationService {
-  stream(input: GenerateInput, options: StreamOptions): AsyncIterable<TrackedEvent>
+/**
+ * A streaming service. `stream` rejects before any event when the request cannot start (an
+ * unknown model or category, a provider that is not configured), so every API can answer that
+ * as an error status instead of an event stream; `cancel` aborts a running stream's upstream.
+ */
+export interface StreamingService<Input> {
+  stream(input: Input, options: StreamOptions): Promise<AsyncIterable<TrackedEvent>>
+  cancel(input: CancelInput): CancelOutput
 }
 
-export interface RoutingService {
-  stream(input: RouteInput, options: StreamOptions): AsyncIterable<TrackedEvent>
-}
+export type GenerationService = StreamingService<GenerateInput>
+
+export type RoutingService = StreamingService<RouteInput>
 
 export interface ModelService {
   list(options?: CallOptions): Promise<ModelList>

@@ -12,6 +12,13 @@ const toIssues = (error: ZodError): InputIssue[] =>
   }))
 
 const t = initTRPC.context<Context>().create({
+  sse: {
+    // A comment every 3 s while a subscription waits (classification, compression, the first
+    // token), so proxies with short idle timeouts keep the stream; the client reconnects with
+    // its last event id when it hears nothing, server pings included, for 12 s.
+    ping: { enabled: true, intervalMs: 3_000 },
+    client: { reconnectAfterInactivityMs: 12_000 },
+  },
   errorFormatter({ shape, error }) {
     const issues = error.cause instanceof ZodError ? toIssues(error.cause) : null
     return {

@@ -1,4 +1,5 @@
-// The typed Node client: queries and mutations go batched over HTTP, subscriptions over SSE.
+// The typed Node client: queries and mutations go batched over HTTP, subscriptions over SSE; an
+// unsubscribe before a stream's end cancels it on the server.
 import type { AppRouter } from '@tokenflow/api'
 import {
   createTRPCClient,
@@ -8,6 +9,7 @@ import {
   type TRPCClient,
 } from '@trpc/client'
 import { EventSource } from 'eventsource'
+import { cancelOnUnsubscribeLink } from './cancel-on-unsubscribe-link'
 
 export type TokenFlowClientOptions = {
   /** Base URL of the TokenFlow server, e.g. http://localhost:8000 (the client appends /trpc). */
@@ -22,8 +24,11 @@ export const createTokenFlowClient = ({ url, apiKey }: TokenFlowClientOptions): 
   const endpoint = `${url.replace(/\/+$/, '')}/trpc`
   const headers = (): Record<string, string> =>
     apiKey ? { authorization: `Bearer ${apiKey}` } : {}
-  return createTRPCClient<AppRouter>({
+  const client: TokenFlowClient = createTRPCClient<AppRouter>({
     links: [
+      cancelOnUnsubscribeLink((router, streamId) => {
+        client[router].cancel.mutate({ streamId }).catch(() => undefined)
+      }),
       splitLink({
         condition: (op) => op.type === 'subscription',
         true: httpSubscriptionLink({
@@ -39,4 +44,5 @@ export const createTokenFlowClient = ({ url, apiKey }: TokenFlowClientOptions): 
       }),
     ],
   })
+  return client
 }

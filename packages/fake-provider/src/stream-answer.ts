@@ -27,6 +27,24 @@ const sleep = (ms: number, signal: AbortSignal) =>
     signal.addEventListener('abort', onAbort, { once: true })
   })
 
+/**
+ * Writes a chunk and, when the client is not reading, waits until it does (or goes away): a real
+ * provider's TCP stream stalls there too, so a gateway that stops reading holds the fake back
+ * instead of making it buffer the whole answer.
+ */
+const send = (res: ServerResponse, data: string): Promise<void> | undefined => {
+  if (res.write(data) || res.destroyed) return undefined
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      res.off('drain', done)
+      res.off('close', done)
+      resolve()
+    }
+    res.on('drain', done)
+    res.on('close', done)
+  })
+}
+
 const openStream = (res: ServerResponse, ctx: ChunkContext) => {
   res.writeHead(200, {
     'content-type': 'text/event-stream',
@@ -78,9 +96,12 @@ export const streamAnswer = async (
     if (signal.aborted) return
     if (behaviour.cutAfter !== undefined && sent >= behaviour.cutAfter) return cut()
     if (sent > 0) await sleep(behaviour.delayMs ?? 0, signal)
+    // Unpaced, a long answer would otherwise be written in one go, starving every other
+    // connection of this process for as long as the socket takes it.
+    if (sent > 0 && sent % 16 === 0 && !behaviour.delayMs) await new Promise(setImmediate)
     if (signal.aborted) return
     const data = sseData(chunk(ctx, { content: delta }))
-    if (behaviour.cutAfter === undefined) res.write(data)
+    if (behaviour.cutAfter === undefined) await send(res, data)
     else flushed = new Promise((resolve) => res.write(data, resolve))
     sent += 1
   }

@@ -6,7 +6,7 @@ import type {
   StreamOptions,
   TrackedEvent,
 } from '@tokenflow/api'
-import type { Catalog } from '@tokenflow/catalog'
+import type { Catalog, CatalogModel } from '@tokenflow/catalog'
 import { TRPCError } from '@trpc/server'
 import { applyCompression } from '../compression/apply-compression'
 import { statusOf } from '../providers/available-providers'
@@ -23,7 +23,7 @@ export type GenerationServiceDeps = {
   providers: ProviderRegistry
   compression: CompressionService
   observer?: StreamObserver
-  /** Replay buffer size and grace periods (STREAM_REPLAY_LIMIT goes to `replayLimit`). */
+  /** Buffer bounds and the resume window (the STREAM_* settings). */
   streams?: StreamHubOptions
 }
 
@@ -33,7 +33,7 @@ export type DirectGeneration = GenerationService & {
     model: string,
     input: CompletionInput,
     options: StreamOptions,
-  ): AsyncGenerator<TrackedEvent>
+  ): Promise<AsyncGenerator<TrackedEvent>>
 }
 
 export const createGenerationService = (deps: GenerationServiceDeps): DirectGeneration => {
@@ -41,16 +41,8 @@ export const createGenerationService = (deps: GenerationServiceDeps): DirectGene
   const observer = deps.observer ?? noopObserver
   const hub = createStreamHub(deps.streams)
 
-  async function* streamCompletion(
-    modelId: string,
-    input: CompletionInput,
-    options: StreamOptions,
-  ): AsyncGenerator<TrackedEvent> {
-    if (options.lastEventId) {
-      yield* hub.resume(options.lastEventId, options.signal)
-      return
-    }
-    const startedAt = performance.now()
+  /** The catalog model and a configured provider, or the error that stops the request. */
+  const resolveModel = async (modelId: string): Promise<CatalogModel> => {
     // Catalog ids first; a provider's own model id is accepted when only one model has it.
     const matches = catalog.models.filter((m) => m.id === modelId || m.providerModelId === modelId)
     const model = matches.find((m) => m.id === modelId) ?? matches[0]
@@ -64,6 +56,15 @@ export const createGenerationService = (deps: GenerationServiceDeps): DirectGene
         message: `model: ${model.id} is unavailable: ${status.detail}`,
       })
     }
+    return model
+  }
+
+  async function* generate(
+    model: CatalogModel,
+    input: CompletionInput,
+    options: StreamOptions,
+    startedAt: number,
+  ): AsyncGenerator<TrackedEvent> {
     const call = { signal: options.signal, requestId: options.requestId }
     const compressed = await applyCompression(
       compression,
@@ -75,7 +76,7 @@ export const createGenerationService = (deps: GenerationServiceDeps): DirectGene
     )
     if (options.signal?.aborted) return
     observer.streamStarted('generation')
-    const id = hub.start((emit, signal, streamId) =>
+    const id = hub.start((control) =>
       runCompletion(
         { providers, observer },
         {
@@ -91,12 +92,20 @@ export const createGenerationService = (deps: GenerationServiceDeps): DirectGene
           savedTokens: compressed.savedTokens,
           startedAt,
         },
-        emit,
-        signal,
-        streamId,
+        control,
       ),
     )
     yield* hub.follow(id, options.signal)
+  }
+
+  const streamCompletion = async (
+    modelId: string,
+    input: CompletionInput,
+    options: StreamOptions,
+  ): Promise<AsyncGenerator<TrackedEvent>> => {
+    if (options.lastEventId) return hub.resume(options.lastEventId, options.signal)
+    const startedAt = performance.now()
+    return generate(await resolveModel(modelId), input, options, startedAt)
   }
 
   return {
@@ -107,5 +116,6 @@ export const createGenerationService = (deps: GenerationServiceDeps): DirectGene
         { messages: toMessages(input), sampling: samplingOf(input), compress: input.compress },
         options,
       ),
+    cancel: ({ streamId }) => ({ cancelled: hub.cancel(streamId) }),
   }
 }

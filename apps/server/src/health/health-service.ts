@@ -1,7 +1,8 @@
-// Readiness of the gateway's dependencies: the ML service (probed directly, around the breaker)
-// and each LLM provider (as the provider registry reports it).
+// Readiness of the gateway's dependencies: the ML service (from the active probe, which goes
+// around the breaker) and each LLM provider (as the provider registry reports it).
 import type { DependencyHealth, Health, HealthService, ProviderId } from '@tokenflow/api'
 import type { MlClient } from '../ml/ml-client'
+import type { MlProbe } from './ml-probe'
 
 export type ProviderStatus = { configured: boolean; reachable: boolean; detail: string }
 
@@ -10,14 +11,18 @@ export type ProviderStatusSource = {
 }
 
 export type HealthServiceOptions = {
-  ml: Pick<MlClient, 'probe' | 'breakerState' | 'baseUrl'>
+  ml: Pick<MlClient, 'breakerState' | 'baseUrl'>
+  probe: Pick<MlProbe, 'check'>
   providers: ProviderStatusSource | null
   version: string
   startedAt?: number
 }
 
-const mlHealth = async (ml: HealthServiceOptions['ml']): Promise<DependencyHealth> => {
-  const probe = await ml.probe('/ready')
+const mlHealth = async ({
+  ml,
+  probe: mlProbe,
+}: HealthServiceOptions): Promise<DependencyHealth> => {
+  const probe = await mlProbe.check()
   const breaker = ml.breakerState()
   const latencyMs = Math.round(probe.latencyMs * 10) / 10
   if (!probe.ok) {
@@ -70,7 +75,7 @@ export const createHealthService = (options: HealthServiceOptions): HealthServic
   return {
     async check(): Promise<Health> {
       const [ml, providers] = await Promise.all([
-        mlHealth(options.ml),
+        mlHealth(options),
         providerHealth(options.providers),
       ])
       const configured = providers.filter((p) => p.status !== 'unconfigured')

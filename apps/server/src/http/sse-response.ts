@@ -5,7 +5,9 @@
 // tests, other runtimes) the same writer feeds a ReadableStream body.
 //
 // The head is written once every middleware has run (`sendStreams`, the outermost middleware), so
-// headers set on the way out (CORS `Vary`, ...) are on it as on any other response.
+// headers set on the way out (CORS `Vary`, ...) are on it as on any other response. With
+// `heartbeatMs`, a comment line goes out whenever nothing else did for that long (while the
+// answer is being prepared, or the provider is silent), unless the client is not reading.
 import type { ServerResponse } from 'node:http'
 import type { Context, MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env'
@@ -28,6 +30,45 @@ const eventStreamHeaders = {
   'cache-control': 'no-cache',
   connection: 'keep-alive',
   'x-accel-buffering': 'no',
+}
+
+export type SseOptions = {
+  headers?: Record<string, string>
+  /** Write `: ping` after this long without a frame; 0 or unset: no heartbeat. */
+  heartbeatMs?: number
+}
+
+const HEARTBEAT = ': ping\n\n'
+
+/**
+ * Counts the frames written and sends a heartbeat when a whole interval passed without one: the
+ * hot path pays an increment per frame, not a timer reset.
+ */
+const withHeartbeat = (
+  writer: SseWriter,
+  heartbeatMs: number | undefined,
+  canWrite: () => boolean,
+): SseWriter => {
+  if (!heartbeatMs || heartbeatMs <= 0) return writer
+  let frames = 0
+  let seen = 0
+  const timer = setInterval(() => {
+    if (frames === seen && canWrite()) writer.write(HEARTBEAT)
+    seen = frames
+  }, heartbeatMs).unref()
+  const stop = () => clearInterval(timer)
+  writer.signal.addEventListener('abort', stop, { once: true })
+  return {
+    signal: writer.signal,
+    write(frame) {
+      frames += 1
+      return writer.write(frame)
+    },
+    end() {
+      stop()
+      writer.end()
+    },
+  }
 }
 
 const nodeWriter = (out: ServerResponse, signal: AbortSignal): SseWriter => {
@@ -102,21 +143,23 @@ const webWriter = (signal: AbortSignal): SseWriter & { body: ReadableStream<Uint
  */
 export const sseResponse = (
   c: Context<AppEnv>,
-  headers: Record<string, string>,
+  { headers, heartbeatMs }: SseOptions,
   run: SseRun,
 ): Response => {
   const signal = clientSignal(c)
   const out = c.env?.outgoing
   if (!out) {
-    const writer = webWriter(signal)
+    const body = webWriter(signal)
+    const writer = withHeartbeat(body, heartbeatMs, () => true)
     void run(writer).catch(() => writer.end())
-    return c.body(writer.body, 200, { ...eventStreamHeaders, ...headers })
+    return c.body(body.body, 200, { ...eventStreamHeaders, ...headers })
   }
   c.set('sendStream', () => {
     const head: Record<string, string> = {}
     for (const [name, value] of c.res.headers) if (name !== ALREADY_SENT) head[name] = value
     out.writeHead(200, head)
-    void run(nodeWriter(out, signal)).catch(() => out.destroy())
+    const writer = withHeartbeat(nodeWriter(out, signal), heartbeatMs, () => !out.writableNeedDrain)
+    void run(writer).catch(() => out.destroy())
     // A stream whose first event is not ready in this tick still shows the client its head now.
     process.nextTick(() => {
       if (!out.headersSent && !out.destroyed) out.flushHeaders()

@@ -3,6 +3,7 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env'
 import { jsonError } from '../rest/json-error'
+import { createWindowCounter } from './window-counter'
 
 export type RateLimitOptions = {
   /** Requests per client per minute; 0 turns the limit off. */
@@ -12,31 +13,19 @@ export type RateLimitOptions = {
   now?: () => number
 }
 
-const windowMs = 60_000
-
 export const rateLimit = ({
   perMinute,
   clientOf,
   now = Date.now,
 }: RateLimitOptions): MiddlewareHandler<AppEnv> => {
-  let windowStart = 0
-  let counts = new Map<string, number>()
+  const counter = createWindowCounter({ windowMs: 60_000, now })
   return async function rateLimitMiddleware(c, next) {
     if (perMinute <= 0 || c.req.method === 'OPTIONS') return next()
-    const time = now()
-    if (time - windowStart >= windowMs) {
-      // A new window forgets every client, so the map never grows past one minute of callers.
-      windowStart = time - (time % windowMs)
-      counts = new Map()
-    }
-    const client = clientOf(c)
-    const used = (counts.get(client) ?? 0) + 1
-    counts.set(client, used)
-    const resetS = Math.max(1, Math.ceil((windowStart + windowMs - time) / 1000))
+    const { count, resetS } = counter.hit(clientOf(c))
     c.header('RateLimit-Limit', String(perMinute))
-    c.header('RateLimit-Remaining', String(Math.max(0, perMinute - used)))
+    c.header('RateLimit-Remaining', String(Math.max(0, perMinute - count)))
     c.header('RateLimit-Reset', String(resetS))
-    if (used > perMinute) {
+    if (count > perMinute) {
       c.header('Retry-After', String(resetS))
       return jsonError(
         c,

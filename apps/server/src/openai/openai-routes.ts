@@ -168,23 +168,27 @@ export const createOpenAiRoutes = ({
     const options = { signal, requestId: c.get('requestId') }
 
     let iterator: AsyncIterator<TrackedEvent>
+    // An OpenAI client cannot resume a stream, so its disconnect is a cancel, not a pause.
+    let cancel = (_streamId: string) => {}
     const head: StreamEvent[] = []
     let metadata: MetadataEvent | null = null
+    signal.addEventListener('abort', () => metadata && cancel(metadata.streamId), { once: true })
     try {
       const choice = resolveModel(body.model)
       const direct = choice.kind === 'direct'
+      const service = direct ? completions.generation : completions.routing
+      cancel = (streamId) => service.cancel({ streamId })
       const input = inputOf(body, direct)
-      const events =
-        choice.kind === 'direct'
-          ? completions.generation.streamCompletion(choice.model, input, options)
-          : completions.routing.streamCompletion(
-              {
-                ...input,
-                possibleCategories: body.tokenflow?.possible_categories,
-                strategy: choice.strategy ?? body.tokenflow?.strategy,
-              },
-              options,
-            )
+      const events = await (choice.kind === 'direct'
+        ? completions.generation.streamCompletion(choice.model, input, options)
+        : completions.routing.streamCompletion(
+            {
+              ...input,
+              possibleCategories: body.tokenflow?.possible_categories,
+              strategy: choice.strategy ?? body.tokenflow?.strategy,
+            },
+            options,
+          ))
       iterator = events[Symbol.asyncIterator]()
       // Read up to the first token: the metadata decides the headers, and a failure before any
       // token can still be an HTTP error the SDKs raise as their own exception.
@@ -224,7 +228,7 @@ export const createOpenAiRoutes = ({
 
     const chunker = createChunker(id, created, metadata.model.id)
     const streamHeaders = { ...headers, 'content-type': 'text/event-stream; charset=utf-8' }
-    return sseResponse(c, streamHeaders, async (writer) => {
+    return sseResponse(c, { headers: streamHeaders }, async (writer) => {
       // Written as the client takes them: the next event is read only when the socket has room.
       const send = async (events: StreamEvent[]): Promise<boolean> => {
         for (const event of events) {

@@ -10,7 +10,7 @@ const described = (description: string) => ({
 export const restErrorResponses = {
   400: described('The body is not valid JSON or a field is invalid; `issues` names each field.'),
   401: described('Missing or invalid API key.'),
-  404: described('Unknown model.'),
+  404: described('No running stream with that id.'),
   413: described('Request body too large.'),
   429: described('Rate limited (the gateway or every upstream); see Retry-After.'),
   500: described('Internal error.'),

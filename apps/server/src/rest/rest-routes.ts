@@ -11,14 +11,17 @@ import {
   routeInputSchema,
   type Services,
 } from '@tokenflow/api'
+import { TRPCError } from '@trpc/server'
 import type { Context } from 'hono'
 import type { z } from 'zod'
 import type { AppEnv } from '../app-env'
+import { clientSignal } from '../http/client-signal'
 import { snakeize } from './case'
 import { parseBody } from './parse-body'
 import { restErrorResponses as errors } from './rest-error-responses'
 import {
   classifyRenames,
+  restCancelResponse,
   restClassifyRequest,
   restClassifyResponse,
   restCompressMessagesRequest,
@@ -30,12 +33,15 @@ import {
   restRankingsResponse,
   restSelectModelRequest,
   seedEventStream,
+  streamIdParams,
 } from './rest-schemas'
 import { streamSeedSSE } from './stream-sse'
 
 export type RestRoutesOptions = {
   services: Services
   onStreamError: (error: unknown) => void
+  /** A `: ping` comment after this much silence on an event stream (SSE_HEARTBEAT_MS). */
+  heartbeatMs: number
 }
 
 const jsonBody = (schema: z.ZodType) => ({
@@ -95,8 +101,22 @@ const routes = {
     responses: {
       200: events('metadata, text_chunk..., end_stream (or error) events.'),
       ...bodyErrors,
-      404: errors[404],
       ...mlErrors,
+    },
+  }),
+  cancelStream: createRoute({
+    method: 'delete',
+    path: '/streams/{id}',
+    summary: 'Cancel a running stream',
+    description:
+      'Aborts the upstream of the stream whose metadata event carried this `stream_id`. A stream ' +
+      'whose client just disconnected keeps generating for the resume window; this stops it now.',
+    request: { params: streamIdParams },
+    responses: {
+      200: json('The stream was running and is now cancelled.', restCancelResponse),
+      401: errors[401],
+      404: errors[404],
+      429: errors[429],
     },
   }),
   selectModel: createRoute({
@@ -134,12 +154,13 @@ const routes = {
   }),
 } satisfies Record<string, RouteConfig>
 
-export const createRestRoutes = ({ services, onStreamError }: RestRoutesOptions) => {
+export const createRestRoutes = ({ services, onStreamError, heartbeatMs }: RestRoutesOptions) => {
   const api = new OpenAPIHono<AppEnv>()
   // Documents a route and serves it without the route's validator (see the module comment).
   const on = (route: RouteConfig, handler: (c: Context<AppEnv>) => Promise<Response>) => {
     api.openAPIRegistry.registerPath(route)
-    api.on(route.method.toUpperCase(), route.path, handler)
+    // OpenAPI writes a path parameter `{id}`, Hono `:id`.
+    api.on(route.method.toUpperCase(), route.path.replace(/{(\w+)}/g, ':$1'), handler)
   }
   const call = (c: { get(key: 'requestId'): string; req: { raw: Request } }) => ({
     signal: c.req.raw.signal,
@@ -173,14 +194,40 @@ export const createRestRoutes = ({ services, onStreamError }: RestRoutesOptions)
     })
   })
 
+  // The stream is opened before the response: a request that cannot start (unknown model or
+  // category, provider not configured) is an error status, not an event stream.
+  const streamOptions = (c: Context<AppEnv>) => ({
+    signal: clientSignal(c),
+    requestId: c.get('requestId'),
+  })
+  const seedStream = (service: Services['generation'] | Services['routing']) => ({
+    heartbeatMs,
+    onUnexpected: onStreamError,
+    cancel: (streamId: string) => service.cancel({ streamId }),
+  })
+
   on(routes.generate, async (c) => {
     const input = await parseBody(c, generateInputSchema)
-    return streamSeedSSE(c, (options) => services.generation.stream(input, options), onStreamError)
+    const events = await services.generation.stream(input, streamOptions(c))
+    return streamSeedSSE(c, events, seedStream(services.generation))
   })
 
   on(routes.selectModel, async (c) => {
     const input = await parseBody(c, routeInputSchema)
-    return streamSeedSSE(c, (options) => services.routing.stream(input, options), onStreamError)
+    const events = await services.routing.stream(input, streamOptions(c))
+    return streamSeedSSE(c, events, seedStream(services.routing))
+  })
+
+  on(routes.cancelStream, async (c) => {
+    const streamId = c.req.param('id') ?? ''
+    // A stream id belongs to one of the two services; asking both costs a map lookup.
+    const { cancelled } = services.generation.cancel({ streamId }).cancelled
+      ? { cancelled: true }
+      : services.routing.cancel({ streamId })
+    if (!cancelled) {
+      throw new TRPCError({ code: 'NOT_FOUND', message: `no running stream ${streamId}` })
+    }
+    return c.json({ cancelled })
   })
 
   on(routes.rankings, async (c) => c.json(snakeize(await services.models.rankings(call(c)))))

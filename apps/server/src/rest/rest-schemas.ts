@@ -2,6 +2,7 @@
 // from the contract's zod schemas, except classify's answer, whose names the seed chose by hand.
 import { z } from '@hono/zod-openapi'
 import {
+  cancelOutputSchema,
   classifyInputSchema,
   classifyOutputSchema,
   compressInputSchema,
@@ -57,6 +58,18 @@ export const restGenerateRequest = snakeRequestSchema(generateInputSchema)
 export const restSelectModelRequest = snakeRequestSchema(routeInputSchema)
   .openapi({ description: ONE_OF })
   .openapi('SelectModelRequest')
+
+export const streamIdParams = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({
+      description: "The `stream_id` of the stream's metadata event.",
+      param: { name: 'id', in: 'path' },
+    }),
+})
+export const restCancelResponse = snakeSchema(cancelOutputSchema).openapi('CancelResponse')
 
 export const restModelListResponse = snakeSchema(modelListSchema).openapi('ModelListResponse')
 export const restRankingsResponse = snakeSchema(rankingsSchema).openapi('RankingsResponse')

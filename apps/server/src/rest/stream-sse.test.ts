@@ -100,17 +100,59 @@ describe('seed SSE format', () => {
     expect(sent.max_tokens ?? sent.max_completion_tokens).toBe(16)
   })
 
-  it('reports an unknown model as a 400 or an error event naming the model', async () => {
+  it('answers an unknown model or category 400 before any stream starts', async () => {
     const { app } = appOnFake()
-    const response = await app.request('/api/generate', post({ prompt: 'x', model: 'nope/none' }))
-    const body = await response.text()
-    expect(body).toContain('nope/none')
-    if (response.status === 200) {
-      expect(frames(body).at(-1)).toMatchObject({ event: 'error' })
-    } else {
-      expect(response.status).toBeGreaterThanOrEqual(400)
-      expect(response.status).toBeLessThan(500)
+    const model = await app.request('/api/generate', post({ prompt: 'x', model: 'nope/none' }))
+    expect(model.status).toBe(400)
+    expect(model.headers.get('content-type')).toContain('application/json')
+    expect(await model.json()).toMatchObject({
+      error: { code: 'BAD_REQUEST', message: expect.stringContaining('nope/none') },
+    })
+    const category = await app.request(
+      '/api/models/select',
+      post({ prompt: 'x', possible_categories: ['poetry'] }),
+    )
+    expect(category.status).toBe(400)
+    expect(await category.json()).toMatchObject({
+      error: { message: expect.stringContaining('poetry') },
+    })
+  })
+
+  it('cancels a running stream by its id, and answers 404 once it is not running', async () => {
+    const slow = await startFakeProvider()
+    slow.script('llama-3.1-8b-instant', {
+      kind: 'stream',
+      chunks: Array.from({ length: 100 }, (_, i) => ` w${i}`),
+      delayMs: 10,
+    })
+    const { app } = appOnFake(slow)
+    const response = await app.request(
+      '/api/generate',
+      post({ prompt: 'x', model: 'groq/llama-3.1-8b-instant' }),
+    )
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader()
+    // Until the provider streams: the metadata comes before it has answered.
+    let head = ''
+    while (!head.includes('text_chunk'))
+      head += new TextDecoder().decode((await reader.read()).value)
+    const streamId = frames(head)[0].data.stream_id as string
+    const abortSeen = slow.nextAbort()
+    const cancelledAt = performance.now()
+    const cancel = await app.request(`/api/streams/${streamId}`, { method: 'DELETE' })
+    expect(cancel.status).toBe(200)
+    expect(await cancel.json()).toEqual({ cancelled: true })
+    expect((await abortSeen) - cancelledAt).toBeLessThan(100)
+    let rest = ''
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      rest += new TextDecoder().decode(value)
     }
+    expect(frames(rest).at(-1)).toMatchObject({ event: 'error', data: { code: 'ABORTED' } })
+    const again = await app.request(`/api/streams/${streamId}`, { method: 'DELETE' })
+    expect(again.status).toBe(404)
+    expect(await again.json()).toMatchObject({ error: { code: 'NOT_FOUND' } })
+    await slow.close()
   })
 
   it('routes POST /api/models/select with one category (no classifier needed)', async () => {

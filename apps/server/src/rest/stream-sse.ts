@@ -1,8 +1,9 @@
 // Streams a service's events in the seed's SSE format:
 //   data: {"event":"metadata"|"text_chunk"|"error"|"end_stream","data":...}\n\n
 // metadata/end/error carry the event's fields in snake_case (without `type`); text_chunk carries
-// the delta string itself. A client that disconnects aborts the upstream stream.
-import type { StreamEvent, StreamOptions, TrackedEvent } from '@tokenflow/api'
+// the delta string itself. A `: ping` comment goes out every `heartbeatMs` of silence. Without event
+// ids a seed client cannot resume, so its disconnect cancels the stream at once.
+import type { StreamEvent, TrackedEvent } from '@tokenflow/api'
 import { TRPCError } from '@trpc/server'
 import type { Context } from 'hono'
 import type { AppEnv } from '../app-env'
@@ -31,19 +32,26 @@ const errorEventOf = (error: unknown): StreamEvent => {
   return { type: 'error', code: 'INTERNAL_SERVER_ERROR', message: 'stream failed', retryable: true }
 }
 
+export type SeedStreamOptions = {
+  heartbeatMs: number
+  onUnexpected: (error: unknown) => void
+  /** The seed's events carry no ids to resume from, so a client that goes away cancels. */
+  cancel: (streamId: string) => void
+}
+
 export const streamSeedSSE = (
   c: Context<AppEnv>,
-  source: (options: StreamOptions) => AsyncIterable<TrackedEvent>,
-  onUnexpected: (error: unknown) => void,
+  events: AsyncIterable<TrackedEvent>,
+  { heartbeatMs, onUnexpected, cancel }: SeedStreamOptions,
 ) =>
-  sseResponse(c, {}, async (writer) => {
+  sseResponse(c, { heartbeatMs }, async (writer) => {
     const frame = (event: StreamEvent) => `data: ${JSON.stringify(toSeedEvent(event))}\n\n`
+    let streamId: string | null = null
+    writer.signal.addEventListener('abort', () => streamId && cancel(streamId), { once: true })
     try {
-      for await (const { event } of source({
-        signal: writer.signal,
-        requestId: c.get('requestId'),
-      })) {
+      for await (const { event } of events) {
         if (writer.signal.aborted) break
+        if (event.type === 'metadata') streamId = event.streamId
         await writer.write(frame(event))
       }
     } catch (error) {

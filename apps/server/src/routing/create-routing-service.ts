@@ -99,7 +99,7 @@ export type Routing = RoutingService & {
   streamCompletion(
     input: RoutedCompletionInput,
     options: StreamOptions,
-  ): AsyncGenerator<TrackedEvent>
+  ): Promise<AsyncGenerator<TrackedEvent>>
 }
 
 export const createRoutingService = (deps: RoutingServiceDeps): Routing => {
@@ -107,14 +107,11 @@ export const createRoutingService = (deps: RoutingServiceDeps): Routing => {
   const observer = deps.observer ?? noopObserver
   const hub = createStreamHub(deps.streams)
 
-  async function* streamCompletion(
+  const streamCompletion = async (
     input: RoutedCompletionInput,
     options: StreamOptions,
-  ): AsyncGenerator<TrackedEvent> {
-    if (options.lastEventId) {
-      yield* hub.resume(options.lastEventId, options.signal)
-      return
-    }
+  ): Promise<AsyncGenerator<TrackedEvent>> => {
+    if (options.lastEventId) return hub.resume(options.lastEventId, options.signal)
     const startedAt = performance.now()
     const categories = input.possibleCategories ?? catalog.categories.map((c) => c.id)
     const unknown = categories.filter((id) => !catalog.rankings[id])
@@ -124,6 +121,15 @@ export const createRoutingService = (deps: RoutingServiceDeps): Routing => {
         message: `possibleCategories: unknown ${unknown.join(', ')} (known: ${Object.keys(catalog.rankings).join(', ')})`,
       })
     }
+    return route(input, categories, options, startedAt)
+  }
+
+  async function* route(
+    input: RoutedCompletionInput,
+    categories: string[],
+    options: StreamOptions,
+    startedAt: number,
+  ): AsyncGenerator<TrackedEvent> {
     const { messages } = input
     const [classified, statuses] = await Promise.all([
       classify(classification, latestUserTurn(messages), categories, options),
@@ -161,7 +167,7 @@ export const createRoutingService = (deps: RoutingServiceDeps): Routing => {
     )
     if (options.signal?.aborted) return
     observer.streamStarted('routing')
-    const id = hub.start((emit, signal, streamId) =>
+    const id = hub.start((control) =>
       runCompletion(
         { providers, observer },
         {
@@ -177,9 +183,7 @@ export const createRoutingService = (deps: RoutingServiceDeps): Routing => {
           savedTokens: compressed.savedTokens,
           startedAt,
         },
-        emit,
-        signal,
-        streamId,
+        control,
       ),
     )
     yield* hub.follow(id, options.signal)
@@ -198,5 +202,6 @@ export const createRoutingService = (deps: RoutingServiceDeps): Routing => {
         },
         options,
       ),
+    cancel: ({ streamId }) => ({ cancelled: hub.cancel(streamId) }),
   }
 }

@@ -29,8 +29,9 @@ const collect = async (stream: AsyncIterable<unknown>): Promise<Envelope[]> => {
 const types = (items: Envelope[]) => items.map(([, event]) => event.type)
 const text = (items: Envelope[]) =>
   items.map(([, e]) => (e.type === 'text' ? e.delta : '')).join('')
+/** The last event of a type: after a fallback, the second metadata names the answering model. */
 const find = <T extends StreamEvent['type']>(items: Envelope[], type: T) =>
-  items.find(([, e]) => e.type === type)?.[1] as Extract<StreamEvent, { type: T }>
+  items.findLast(([, e]) => e.type === type)?.[1] as Extract<StreamEvent, { type: T }>
 
 const recordingObserver = () => {
   const ended: StreamEndResult[] = []
@@ -114,7 +115,13 @@ describe('routing.stream', () => {
     const items = await collect(
       await caller.routing.stream({ ...route, strategy: 'quality', compress: 'off' }),
     )
-    expect(types(items)).toEqual(['metadata', 'text', 'end'])
+    // The decision goes out before any provider answers; the fallback sends it again.
+    expect(types(items)).toEqual(['metadata', 'metadata', 'text', 'end'])
+    expect(items[0]?.[1]).toMatchObject({
+      type: 'metadata',
+      model: { id: 'groq/llama-3.3-70b-versatile' },
+      fallbacks: [],
+    })
     const metadata = find(items, 'metadata')
     expect(metadata.model.id).toBe('openrouter/mistralai/mistral-small-3.2-24b-instruct')
     expect(metadata.fallbacks.map((f) => [f.model.id, f.code])).toEqual([
@@ -181,7 +188,7 @@ describe('routing.stream', () => {
     const items = await collect(
       await caller.routing.stream({ ...route, strategy: 'quality', compress: 'off' }),
     )
-    expect(types(items)).toEqual(['metadata', 'error'])
+    expect(types(items)).toEqual(['metadata', 'metadata', 'error'])
     expect(find(items, 'metadata').fallbacks).toHaveLength(4)
     expect(find(items, 'error')).toMatchObject({ code: 'PROVIDER_ERROR', retryable: true })
   })
@@ -202,15 +209,40 @@ describe('routing.stream', () => {
 
   it('rejects unknown categories with BAD_REQUEST naming the field', async () => {
     const caller = createCaller(createContext(servicesOnFake(fake)))
-    const error = await collect(
-      await caller.routing.stream({ prompt: 'x', possibleCategories: ['poetry', 'reasoning'] }),
-    ).catch((e: unknown) => e)
+    // The subscription itself fails: no stream starts.
+    const error = await caller.routing
+      .stream({ prompt: 'x', possibleCategories: ['poetry', 'reasoning'] })
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(TRPCError)
     expect((error as TRPCError).code).toBe('BAD_REQUEST')
     expect((error as TRPCError).message).toMatch(/^possibleCategories: unknown poetry/)
   })
 
-  it('aborts the upstream request within 100 ms when the consumer stops', async () => {
+  it('keeps generating for the resume window after the consumer stops, then aborts', async () => {
+    fake.script('llama-3.3-70b-versatile', {
+      kind: 'stream',
+      chunks: Array.from({ length: 200 }, (_, i) => ` w${i}`),
+      delayMs: 10,
+    })
+    const { observer, ended } = recordingObserver()
+    const services = servicesOnFake(fake, { observer, streams: { resumeWindowMs: 300 } })
+    const caller = createCaller(createContext(services))
+    const stream = await caller.routing.stream({ ...route, strategy: 'quality', compress: 'off' })
+    const abortSeen = fake.nextAbort()
+    let count = 0
+    for await (const _ of stream) {
+      count += 1
+      if (count === 5) break
+    }
+    const stoppedAt = performance.now()
+    const waited = (await abortSeen) - stoppedAt
+    expect(waited).toBeGreaterThanOrEqual(290)
+    expect(waited).toBeLessThan(600)
+    await expect.poll(() => ended.length).toBe(1)
+    expect(ended[0]).toMatchObject({ outcome: 'aborted', errorCode: 'ABORTED' })
+  })
+
+  it('aborts the upstream request within 100 ms of a cancel', async () => {
     fake.script('llama-3.3-70b-versatile', {
       kind: 'stream',
       chunks: Array.from({ length: 200 }, (_, i) => ` w${i}`),
@@ -220,15 +252,18 @@ describe('routing.stream', () => {
     const caller = createCaller(createContext(servicesOnFake(fake, { observer })))
     const stream = await caller.routing.stream({ ...route, strategy: 'quality', compress: 'off' })
     const abortSeen = fake.nextAbort()
-    let count = 0
-    for await (const _ of stream) {
-      count += 1
-      if (count === 5) break
+    const seen: Envelope[] = []
+    for await (const item of stream) {
+      seen.push(item as unknown as Envelope)
+      if (seen.length === 5) break
     }
-    const stoppedAt = performance.now()
-    expect((await abortSeen) - stoppedAt).toBeLessThan(100)
+    const { streamId } = find(seen, 'metadata')
+    const cancelledAt = performance.now()
+    expect(await caller.routing.cancel({ streamId })).toEqual({ cancelled: true })
+    expect((await abortSeen) - cancelledAt).toBeLessThan(100)
     await expect.poll(() => ended.length).toBe(1)
     expect(ended[0]).toMatchObject({ outcome: 'aborted', errorCode: 'ABORTED' })
+    expect(await caller.routing.cancel({ streamId })).toEqual({ cancelled: false })
   })
 
   it('resumes after lastEventId without duplicated or missing text', async () => {
@@ -328,9 +363,9 @@ describe('generation.stream', () => {
 
   it('rejects an unknown model with BAD_REQUEST naming the field', async () => {
     const caller = createCaller(createContext(servicesOnFake(fake)))
-    const error = await collect(
-      await caller.generation.stream({ prompt: 'hi', model: 'gpt-17' }),
-    ).catch((e: unknown) => e)
+    const error = await caller.generation
+      .stream({ prompt: 'hi', model: 'gpt-17' })
+      .catch((e: unknown) => e)
     expect((error as TRPCError).code).toBe('BAD_REQUEST')
     expect((error as TRPCError).message).toMatch(/^model: unknown model "gpt-17"/)
   })

@@ -54,7 +54,7 @@ it('classifies, compresses and streams from the local model', async () => {
       classification,
       routing,
       models,
-      generation: { stream: unused },
+      generation: { stream: unused, cancel: unused },
       health: { check: unused },
     }),
   )

@@ -1,13 +1,17 @@
-// Produces one stream's events: tries the candidate models in order until one yields its first
-// token (recording each failure as a fallback), then emits metadata, the text deltas and `end`;
-// or `error` when every candidate failed or the chosen one broke after its first token.
-import type { Fallback, MetadataEvent, ModelRef, StreamEvent, Usage } from '@tokenflow/api'
+// Produces one stream's events: `metadata` at once (the decision, before any provider answers),
+// then tries the candidate models in order until one yields its first token (recording each
+// failure as a fallback; a fallback sends `metadata` again, naming the model that answers), then
+// the text deltas and `end`; or `error` when every candidate failed or the chosen one broke after
+// its first token. When the readers fall behind, it stops reading from the provider until they
+// catch up (the hub's buffer bound), with the provider's silence timer held meanwhile.
+import type { Fallback, MetadataEvent, ModelRef, Usage } from '@tokenflow/api'
 import type { CatalogModel } from '@tokenflow/catalog'
 import { estimateCost, estimateSavings } from '../models/estimate-cost'
 import { estimateMessageTokens, estimateTokens } from '../models/estimate-tokens'
 import type { ChatDelta, Passthrough, ProviderMessage } from '../providers/chat-provider'
 import type { ProviderRegistry } from '../providers/create-providers'
 import { ProviderError, toProviderError } from '../providers/provider-error'
+import type { StreamControl } from './stream-hub'
 import type { StreamKind, StreamObserver } from './stream-observer'
 
 export type CompletionPlan = {
@@ -54,6 +58,8 @@ type Opened = {
   iterator: AsyncIterator<ChatDelta>
   attempt: AbortController
   timer: NodeJS.Timeout
+  /** Set while waiting for the readers: not reading is then not the provider's silence. */
+  hold: { paused: boolean }
 }
 
 /** Opens the model's stream and reads up to its first token, under the provider timeout. */
@@ -67,8 +73,10 @@ const open = async (
   const onAbort = () => attempt.abort(signal.reason)
   signal.addEventListener('abort', onAbort, { once: true })
   let timedOut = false
+  const hold = { paused: false }
   // Re-armed on every delta: a limit on silence, first token and between tokens alike.
   const timer = setTimeout(() => {
+    if (hold.paused) return timer.refresh()
     timedOut = true
     attempt.abort(new Error('timeout'))
   }, deps.providers.timeoutMs)
@@ -105,10 +113,10 @@ const open = async (
       const next = await iterator.next()
       // The SDKs end an aborted stream quietly instead of throwing.
       if (next.done && attempt.signal.aborted) return fail(new Error('request aborted'))
-      if (next.done) return { model, first: null, pending, iterator, attempt, timer }
+      if (next.done) return { model, first: null, pending, iterator, attempt, timer, hold }
       timer.refresh()
       if (next.value.type === 'text' || next.value.type === 'tool_call') {
-        return { model, first: next.value, pending, iterator, attempt, timer }
+        return { model, first: next.value, pending, iterator, attempt, timer, hold }
       }
       pending.push(next.value)
     }
@@ -117,15 +125,30 @@ const open = async (
   }
 }
 
+/** Deltas a stream handles before it lets the event loop serve the other connections. */
+const YIELD_EVERY = 8
+
+/** Why the hub aborted the stream: an explicit cancel or a client that did not come back. */
+const abortMessage = (signal: AbortSignal): string =>
+  signal.reason instanceof Error ? signal.reason.message : 'the client went away'
+
 export const runCompletion = async (
   deps: CompletionDeps,
   plan: CompletionPlan,
-  emit: (event: StreamEvent) => void,
-  signal: AbortSignal,
-  streamId: string,
+  { emit, room, signal, streamId }: StreamControl,
 ): Promise<void> => {
   const { observer } = deps
   const fallbacks: Fallback[] = []
+  const metadata = (model: CatalogModel): MetadataEvent => ({
+    type: 'metadata',
+    streamId,
+    model: modelRef(model),
+    category: plan.category,
+    strategy: plan.strategy,
+    compression: plan.compression,
+    fallbacks: [...fallbacks],
+  })
+  emit(metadata(plan.candidates[0] as CatalogModel))
   let opened: Opened | null = null
   let failure: ProviderError | null = null
   let model = plan.candidates[0] as CatalogModel
@@ -162,7 +185,7 @@ export const runCompletion = async (
   const fail = (error: ProviderError) => {
     const aborted = signal.aborted
     const code = aborted ? 'ABORTED' : error.code
-    const message = aborted ? 'the client went away' : error.message
+    const message = aborted ? abortMessage(signal) : error.message
     const { retryAfterMs } = error.options
     emit({
       type: 'error',
@@ -174,34 +197,27 @@ export const runCompletion = async (
     ended(aborted ? 'aborted' : 'error', null, code)
   }
 
-  emit({
-    type: 'metadata',
-    streamId,
-    model: ref,
-    category: plan.category,
-    strategy: plan.strategy,
-    compression: plan.compression,
-    fallbacks,
-  })
+  if (fallbacks.length > 0 || model !== plan.candidates[0]) emit(metadata(model))
   if (!opened) {
     return fail(failure ?? new ProviderError(model.provider, 'PROVIDER_ERROR', 'no model answered'))
   }
 
-  const { iterator, attempt, timer } = opened
+  const { iterator, attempt, timer, hold } = opened
   let text = ''
   let usage: Usage | null = null
   const finishReasons = new Map<number, string>()
   let firstTokenMs: number | null = null
   // Choice 0 keeps the events as they always were; other choices say which answer they are.
   const choiceOf = (choice: number) => (choice === 0 ? {} : { choice })
-  const take = (delta: ChatDelta) => {
+  /** False when the readers are a buffer behind. */
+  const take = (delta: ChatDelta): boolean => {
     if (delta.type === 'usage') {
       usage = delta.usage
-      return
+      return true
     }
     if (delta.type === 'finish') {
       finishReasons.set(delta.choice, delta.reason)
-      return
+      return true
     }
     if (firstTokenMs === null) {
       firstTokenMs = performance.now() - plan.startedAt
@@ -209,21 +225,30 @@ export const runCompletion = async (
     }
     if (delta.type === 'text') {
       text += delta.text
-      emit({ type: 'text', delta: delta.text, ...choiceOf(delta.choice) })
-    } else {
-      text += delta.arguments
-      const { type, choice, ...call } = delta
-      emit({ type: 'tool_call', ...choiceOf(choice), ...call })
+      return emit({ type: 'text', delta: delta.text, ...choiceOf(delta.choice) })
     }
+    text += delta.arguments
+    const { type, choice, ...call } = delta
+    return emit({ type: 'tool_call', ...choiceOf(choice), ...call })
+  }
+  const waitForReaders = async () => {
+    hold.paused = true
+    await room()
+    hold.paused = false
+    timer.refresh()
   }
   try {
     for (const delta of opened.pending) take(delta)
-    if (opened.first) take(opened.first)
-    for (;;) {
+    if (opened.first && !take(opened.first)) await waitForReaders()
+    for (let handled = 1; ; handled += 1) {
       const next = await iterator.next()
       if (next.done) break
       timer.refresh()
-      take(next.value)
+      if (!take(next.value)) await waitForReaders()
+      if (signal.aborted) break
+      // A backlog (chunks arriving faster than they are handled) would otherwise run to its end
+      // in one macrotask, through promise callbacks alone, holding every other connection back.
+      if (handled % YIELD_EVERY === 0) await new Promise(setImmediate)
     }
     if (attempt.signal.aborted) throw new Error('request aborted')
   } catch (error) {

@@ -1,65 +1,127 @@
-// Live streams outlive the HTTP request that started them by a little: each keeps a bounded
-// replay buffer, so a client that reconnects with `lastEventId` gets exactly the events after
-// it. The upstream request is aborted once nobody has listened for `detachGraceMs`.
+// Live streams outlive the HTTP request that started them: each keeps a replay buffer bounded in
+// events and bytes, so a client that reconnects with `lastEventId` gets exactly the events after
+// it, live while the answer is still generating and from the buffer once it has ended.
 //
-// How resume and abort fit together: over SSE the server cannot tell an unsubscribe from a
-// dropped connection (both close the request), so one rule serves both.
-// - Nobody listening for `detachGraceMs` (50 ms): the provider request is aborted, so an
-//   unsubscribe or disconnect reaches the provider within 100 ms.
-// - A reconnect within that grace attaches to the live stream and continues without a gap.
-// - A later reconnect (within `graceMs`, 30 s, of the stream ending) still gets every event
-//   after its `lastEventId` that was produced up to the abort, then the `ABORTED` error event:
-//   no duplicated or missing text, but the answer stops where the abort cut it.
-// Deployments whose clients reconnect slowly can raise `detachGraceMs` and trade upstream abort
-// latency (and provider tokens) for live resumes.
+// Disconnect, cancel and backpressure (over SSE the server cannot tell an unsubscribe from a
+// dropped connection, so a disconnect is treated as a reconnect that has not happened yet):
+// - Nobody listening: the answer keeps generating for `resumeWindowMs` (10 s), so a reconnect
+//   within it continues live without a gap. The cost: a client that really left spends up to
+//   that window of provider tokens. After the window the upstream is aborted; a later resume
+//   (within `graceMs`, 30 s, of the stream ending) gets the events up to the abort, then the
+//   `ABORTED` error event.
+// - An explicit cancel (`cancel(id)`: the cancel mutations, `DELETE /api/streams/:id`, the typed
+//   client's unsubscribe) aborts the upstream at once. The REST and OpenAI-compatible streams
+//   carry no event ids to resume from, so their disconnect is such a cancel; only tRPC clients
+//   (tracked ids) get the window.
+// - The producer runs at most `bufferBytes` ahead of the furthest reader: past that, `emit` says
+//   so and the producer waits for `room()` before reading more from the provider. With nobody
+//   listening it stops there too, so a stalled or absent client never makes the buffer grow.
 import { randomUUID } from 'node:crypto'
 import type { StreamEvent, TrackedEvent } from '@tokenflow/api'
 
 export type StreamHubOptions = {
   /** Events kept per stream for resume (STREAM_REPLAY_LIMIT); 1000 unless set. */
   replayLimit?: number
+  /** Bytes kept per stream for resume (STREAM_REPLAY_BYTES); 1 MiB unless set. */
+  replayBytes?: number
+  /** How far the producer may run ahead of its readers (STREAM_BUFFER_BYTES); 64 KiB. */
+  bufferBytes?: number
   /** How long a finished stream stays resumable; 30 s unless set. */
   graceMs?: number
-  /**
-   * How long a stream with no subscriber keeps generating before its upstream is aborted;
-   * 50 ms unless set, so a disconnect reaches the provider well within 100 ms.
-   */
-  detachGraceMs?: number
+  /** How long a stream with no reader keeps generating (STREAM_RESUME_WINDOW_MS); 10 s. */
+  resumeWindowMs?: number
 }
 
-export type Emit = (event: StreamEvent) => void
+/** Publishes an event; false when the producer is `bufferBytes` ahead and should await `room`. */
+export type Emit = (event: StreamEvent) => boolean
 
-export type Producer = (emit: Emit, signal: AbortSignal, streamId: string) => Promise<void>
+export type StreamControl = {
+  emit: Emit
+  /** Resolves once a reader has caught up to within the buffer bound, or the stream is aborted. */
+  room(): Promise<void>
+  signal: AbortSignal
+  streamId: string
+}
+
+export type Producer = (control: StreamControl) => Promise<void>
+
+/** What one event weighs in the buffers: its text, plus a fixed allowance for the envelope. */
+const ENVELOPE_BYTES = 64
+const bytesOf = (event: StreamEvent): number => {
+  if (event.type === 'text') return ENVELOPE_BYTES + event.delta.length
+  if (event.type === 'tool_call') {
+    return ENVELOPE_BYTES + (event.name?.length ?? 0) + event.arguments.length
+  }
+  return ENVELOPE_BYTES * 8
+}
+
+type Buffered = TrackedEvent & { endByte: number }
 
 class LiveStream {
-  events: TrackedEvent[] = []
+  events: Buffered[] = []
   firstSeq = 0
   nextSeq = 0
+  /** Bytes published so far, and where the oldest buffered event starts. */
+  producedBytes = 0
+  firstByte = 0
+  /** The furthest event any reader has taken (-1: none yet). */
+  readSeq = -1
   done = false
   subscribers = 0
   detachTimer: NodeJS.Timeout | undefined
   readonly upstream = new AbortController()
   private waiters: Array<() => void> = []
+  private roomWaiters: Array<() => void> = []
 
   constructor(
     readonly id: string,
-    private readonly replayLimit: number,
-  ) {}
+    private readonly limits: Required<Pick<StreamHubOptions, 'replayLimit' | 'replayBytes'>> & {
+      bufferBytes: number
+    },
+  ) {
+    this.upstream.signal.addEventListener('abort', () => this.wakeRoom(), { once: true })
+  }
 
-  publish(event: StreamEvent) {
-    if (this.done) return
-    this.events.push({ id: `${this.id}:${this.nextSeq}`, event })
+  publish(event: StreamEvent): boolean {
+    if (this.done) return true
+    this.producedBytes += bytesOf(event)
+    this.events.push({ id: `${this.id}:${this.nextSeq}`, event, endByte: this.producedBytes })
     this.nextSeq += 1
-    if (this.events.length > this.replayLimit) {
-      this.events.shift()
+    const { replayLimit, replayBytes } = this.limits
+    while (
+      this.events.length > 1 &&
+      (this.events.length > replayLimit || this.producedBytes - this.firstByte > replayBytes)
+    ) {
+      const dropped = this.events.shift() as Buffered
+      this.firstByte = dropped.endByte
       this.firstSeq += 1
     }
     this.wake()
+    return this.hasRoom()
+  }
+
+  /** A reader took event `seq`: the producer may be allowed on. */
+  taken(seq: number) {
+    if (seq <= this.readSeq) return
+    this.readSeq = seq
+    if (this.roomWaiters.length > 0 && this.hasRoom()) this.wakeRoom()
+  }
+
+  hasRoom(): boolean {
+    const read = this.events[this.readSeq - this.firstSeq]
+    const readByte = read ? read.endByte : this.readSeq < this.firstSeq ? this.firstByte : 0
+    return this.producedBytes - readByte <= this.limits.bufferBytes
+  }
+
+  room(): Promise<void> {
+    if (this.hasRoom() || this.upstream.signal.aborted) return Promise.resolve()
+    return new Promise((resolve) => this.roomWaiters.push(resolve))
   }
 
   finish() {
     this.done = true
     this.wake()
+    this.wakeRoom()
   }
 
   /** Calls `waiter` once, on the next publish or finish. */
@@ -71,6 +133,12 @@ class LiveStream {
     if (this.waiters.length === 0) return
     const waiters = this.waiters
     this.waiters = []
+    for (const waiter of waiters) waiter()
+  }
+
+  private wakeRoom() {
+    const waiters = this.roomWaiters
+    this.roomWaiters = []
     for (const waiter of waiters) waiter()
   }
 }
@@ -91,8 +159,12 @@ export type StreamHub = ReturnType<typeof createStreamHub>
 
 export const createStreamHub = (options: StreamHubOptions = {}) => {
   const replayLimit = options.replayLimit ?? 1_000
+  const bufferBytes = options.bufferBytes ?? 64 * 1024
+  // The replay buffer holds at least what the producer may run ahead, or a reader that fell
+  // behind by the whole buffer could not be served from it.
+  const replayBytes = Math.max(options.replayBytes ?? 1024 * 1024, bufferBytes)
   const graceMs = options.graceMs ?? 30_000
-  const detachGraceMs = options.detachGraceMs ?? 50
+  const resumeWindowMs = options.resumeWindowMs ?? 10_000
   const streams = new Map<string, LiveStream>()
 
   const attach = (stream: LiveStream) => {
@@ -103,9 +175,12 @@ export const createStreamHub = (options: StreamHubOptions = {}) => {
   const detach = (stream: LiveStream) => {
     stream.subscribers -= 1
     if (stream.subscribers > 0 || stream.done) return
-    const abandon = () => stream.upstream.abort(new Error('no subscriber left'))
-    if (detachGraceMs <= 0) abandon()
-    else stream.detachTimer = setTimeout(abandon, detachGraceMs)
+    const abandon = () =>
+      stream.upstream.abort(
+        new Error(`the client went away and did not come back within ${resumeWindowMs} ms`),
+      )
+    if (resumeWindowMs <= 0) abandon()
+    else stream.detachTimer = setTimeout(abandon, resumeWindowMs).unref()
   }
 
   async function* follow(
@@ -128,8 +203,11 @@ export const createStreamHub = (options: StreamHubOptions = {}) => {
         }
         while (cursor + 1 < stream.nextSeq && !signal?.aborted) {
           cursor += 1
-          const event = stream.events[cursor - stream.firstSeq]
-          if (event) yield event
+          const buffered = stream.events[cursor - stream.firstSeq]
+          // Counted as read when the consumer asks for the next one: a consumer that awaits
+          // its socket before asking holds the producer back.
+          if (buffered) yield { id: buffered.id, event: buffered.event }
+          stream.taken(cursor)
         }
         if (stream.done && cursor + 1 >= stream.nextSeq) return
         await new Promise<void>((resolve) => {
@@ -147,9 +225,14 @@ export const createStreamHub = (options: StreamHubOptions = {}) => {
     /** Starts producing a new stream now; subscribe with `follow(id)`. */
     start(producer: Producer): string {
       const id = randomUUID()
-      const stream = new LiveStream(id, replayLimit)
+      const stream = new LiveStream(id, { replayLimit, replayBytes, bufferBytes })
       streams.set(id, stream)
-      producer((event) => stream.publish(event), stream.upstream.signal, id)
+      producer({
+        emit: (event) => stream.publish(event),
+        room: () => stream.room(),
+        signal: stream.upstream.signal,
+        streamId: id,
+      })
         .catch((error: unknown) => {
           const message = error instanceof Error ? error.message : String(error)
           stream.publish({ type: 'error', code: 'INTERNAL', message, retryable: false })
@@ -177,6 +260,17 @@ export const createStreamHub = (options: StreamHubOptions = {}) => {
         return
       }
       yield* follow(stream, parsed.seq, signal)
+    },
+
+    /**
+     * Aborts a stream's upstream now. True when the stream was still generating; false when it
+     * had finished or is unknown (already expired, or never existed).
+     */
+    cancel(id: string): boolean {
+      const stream = streams.get(id)
+      if (!stream || stream.done) return false
+      stream.upstream.abort(new Error('the stream was cancelled'))
+      return true
     },
 
     /** Streams still producing or within their grace period. */

@@ -48,15 +48,22 @@ afterEach(cleanup)
 describe('ChatView', () => {
   it('streams the answer, shows the decision, and Stop cancels the upstream stream', async () => {
     const seen: RouteInput[] = []
+    const cancelled: string[] = []
     let aborted = false
     const routing: RoutingService = {
-      async *stream(input, { signal }): AsyncIterable<TrackedEvent> {
+      stream: async (input, { signal }) => {
         seen.push(input)
-        yield { id: '1', event: metadata }
-        yield { id: '2', event: { type: 'text', delta: 'Hello ' } }
-        yield { id: '3', event: { type: 'text', delta: '**world**' } }
-        await untilAborted(signal)
-        aborted = true
+        return (async function* (): AsyncIterable<TrackedEvent> {
+          yield { id: 'stream-1:0', event: metadata }
+          yield { id: 'stream-1:1', event: { type: 'text', delta: 'Hello ' } }
+          yield { id: 'stream-1:2', event: { type: 'text', delta: '**world**' } }
+          await untilAborted(signal)
+          aborted = true
+        })()
+      },
+      cancel: ({ streamId }) => {
+        cancelled.push(streamId)
+        return { cancelled: true }
       },
     }
     renderWithServices(<ChatView />, { routing })
@@ -73,6 +80,8 @@ describe('ChatView', () => {
 
     fireEvent.click(screen.getByRole('button', { name: 'Stop' }))
     await waitFor(() => expect(aborted).toBe(true))
+    // The server is told, by the stream id the metadata carried.
+    await waitFor(() => expect(cancelled).toEqual(['stream-1']))
     expect(answer.dataset.status).toBe('stopped')
     expect(within(answer).getByText('world')).toBeTruthy()
     expect(screen.getByRole('button', { name: 'Send' })).toBeTruthy()
@@ -82,19 +91,21 @@ describe('ChatView', () => {
 
   it('keeps the partial answer and says what failed when the stream errors', async () => {
     const routing: RoutingService = {
-      async *stream(): AsyncIterable<TrackedEvent> {
-        yield { id: '1', event: metadata }
-        yield { id: '2', event: { type: 'text', delta: 'Partial answer' } }
-        yield {
-          id: '3',
-          event: {
-            type: 'error',
-            code: 'SERVICE_UNAVAILABLE',
-            message: 'ML service at 127.0.0.1:8001 refused the connection',
-            retryable: true,
-          },
-        }
-      },
+      stream: async () =>
+        (async function* (): AsyncIterable<TrackedEvent> {
+          yield { id: '1', event: metadata }
+          yield { id: '2', event: { type: 'text', delta: 'Partial answer' } }
+          yield {
+            id: '3',
+            event: {
+              type: 'error',
+              code: 'SERVICE_UNAVAILABLE',
+              message: 'ML service at 127.0.0.1:8001 refused the connection',
+              retryable: true,
+            },
+          }
+        })(),
+      cancel: () => ({ cancelled: false }),
     }
     renderWithServices(<ChatView />, { routing })
     send('Hi')
@@ -108,24 +119,26 @@ describe('ChatView', () => {
   it('sends the earlier turns as history with the next message', async () => {
     const seen: RouteInput[] = []
     const routing: RoutingService = {
-      async *stream(input): AsyncIterable<TrackedEvent> {
-        seen.push(input)
-        yield { id: '1', event: metadata }
-        yield { id: '2', event: { type: 'text', delta: `answer ${seen.length}` } }
-        yield {
-          id: '3',
-          event: {
-            type: 'end',
-            finishReason: 'stop',
-            usage: { promptTokens: 5, completionTokens: 2, totalTokens: 7 },
-            timeToFirstTokenMs: 12,
-            totalMs: 40,
-            costUsd: 0.00001,
-            savedTokens: 0,
-            savedUsd: 0,
-          },
-        }
-      },
+      stream: async (input) => answer(input),
+      cancel: () => ({ cancelled: false }),
+    }
+    async function* answer(input: RouteInput): AsyncIterable<TrackedEvent> {
+      seen.push(input)
+      yield { id: '1', event: metadata }
+      yield { id: '2', event: { type: 'text', delta: `answer ${seen.length}` } }
+      yield {
+        id: '3',
+        event: {
+          type: 'end',
+          finishReason: 'stop',
+          usage: { promptTokens: 5, completionTokens: 2, totalTokens: 7 },
+          timeToFirstTokenMs: 12,
+          totalMs: 40,
+          costUsd: 0.00001,
+          savedTokens: 0,
+          savedUsd: 0,
+        },
+      }
     }
     renderWithServices(<ChatView />, { routing })
     send('first')

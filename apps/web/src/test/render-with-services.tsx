@@ -1,8 +1,10 @@
 // Renders a component against the real appRouter, in process, with the services a test passes
-// (the same seam apps/server fills), so views are tested through real tRPC calls.
+// (the same seam apps/server fills), so views are tested through real tRPC calls, and through the
+// browser client's cancel-on-unsubscribe link.
 
 import { render } from '@testing-library/react'
 import { appRouter, createContext, type Services } from '@tokenflow/api'
+import { cancelOnUnsubscribeLink } from '@tokenflow/client/cancel-on-unsubscribe-link'
 import { unstable_localLink } from '@trpc/client'
 import { TRPCError } from '@trpc/server'
 import type { ReactNode } from 'react'
@@ -19,8 +21,8 @@ const unusedServices: Services = {
     compressMessages: async () => notImplemented(),
   },
   classification: { classify: async () => notImplemented() },
-  generation: { stream: () => notImplemented() },
-  routing: { stream: () => notImplemented() },
+  generation: { stream: async () => notImplemented(), cancel: () => notImplemented() },
+  routing: { stream: async () => notImplemented(), cancel: () => notImplemented() },
   models: { list: async () => ({ models: [] }), rankings: async () => ({ categories: [] }) },
   health: { check: async () => notImplemented() },
 }
@@ -28,6 +30,9 @@ const unusedServices: Services = {
 export function renderWithServices(ui: ReactNode, services: Partial<Services>) {
   const client = trpc.createClient({
     links: [
+      cancelOnUnsubscribeLink((router, streamId) => {
+        client[router].cancel.mutate({ streamId }).catch(() => undefined)
+      }),
       unstable_localLink({
         router: appRouter,
         createContext: async () => createContext({ ...unusedServices, ...services }),

@@ -1,16 +1,13 @@
 // Turns a service's event stream into a tRPC subscription: tracked ids for resume, and the
-// upstream stops as soon as the client goes away.
+// follower stops as soon as the client goes away (the stream itself keeps generating for the
+// resume window, or until a cancel mutation names it).
 import { tracked } from '@trpc/server'
 import type { StreamEvent, TrackedEvent } from '../schemas/stream-event'
-import type { StreamOptions } from '../services'
 
-export async function* trackEvents(
-  source: (options: StreamOptions) => AsyncIterable<TrackedEvent>,
-  options: StreamOptions,
-) {
-  const iterator = source(options)[Symbol.asyncIterator]()
+export async function* trackEvents(events: AsyncIterable<TrackedEvent>, signal?: AbortSignal) {
+  const iterator = events[Symbol.asyncIterator]()
   try {
-    while (!options.signal?.aborted) {
+    while (!signal?.aborted) {
       const next = await iterator.next()
       if (next.done) return
       yield tracked<StreamEvent>(next.value.id, next.value.event)
