@@ -14,6 +14,7 @@ export const runMlFault = async ({ command }: { command: string }) => {
   const ml = await startMlService()
   const gateway = await startGatewayProcess({
     ML_SERVICE_URL: ml.url,
+    ML_INTERNAL_TOKEN: ml.token,
     ML_BREAKER_HALF_OPEN_MS: '1000',
     ML_TIMEOUT_MS: '5000',
   })

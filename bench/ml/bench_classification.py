@@ -17,7 +17,7 @@ import time
 
 import httpx
 import numpy as np
-from common import SERVICE, Server, write_result
+from common import HEADERS, SERVICE, Server, write_result
 
 from tokenflow_ml.category_head import expected_calibration_error
 
@@ -45,7 +45,7 @@ async def load(
     descriptions = catalog_descriptions()
     latencies: list[float] = []
     queue = list(range(total))
-    async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+    async with httpx.AsyncClient(base_url=url, headers=HEADERS, timeout=60) as client:
 
         async def worker() -> None:
             while queue:
@@ -127,7 +127,10 @@ def routing() -> dict[str, dict[str, object]]:
     with Server(**base, ML_CLASSIFIER_HEAD="true") as head, \
             Server(**base, ML_CLASSIFIER_HEAD="false") as plain:  # fmt: skip
         servers = {"head": head, "description similarity": plain}
-        clients = {name: httpx.Client(base_url=s.url, timeout=60) for name, s in servers.items()}
+        clients = {
+            name: httpx.Client(base_url=s.url, headers=HEADERS, timeout=60)
+            for name, s in servers.items()
+        }
         probs = {name: np.zeros((len(EVAL), len(ids))) for name in servers}
         latency: dict[str, list[float]] = {name: [] for name in servers}
         for i, row in enumerate(EVAL):
@@ -175,11 +178,13 @@ def routing() -> dict[str, dict[str, object]]:
 def peak_rss() -> float:
     with Server() as server:
         httpx.post(
-            f"{server.url}/compress", json={"text": "Numbers like 42 stay. " * 50}, timeout=300
-        )
+            f"{server.url}/compress", json={"text": "Numbers like 42 stay. " * 50},
+            headers=HEADERS, timeout=300,
+        )  # fmt: skip
         httpx.post(
             f"{server.url}/classify",
             json={"prompt": "hello", "possible_categories": ["a", "b"]},
+            headers=HEADERS,
             timeout=60,
         )
         return round(server.peak_rss_mb(), 1)

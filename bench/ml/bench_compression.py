@@ -19,7 +19,7 @@ import time
 from typing import Any
 
 import httpx
-from common import SERVICE, Server, write_result
+from common import HEADERS, SERVICE, Server, write_result
 
 from tokenflow_ml.compression.contract import altered_numbers, whole_word_share
 
@@ -53,7 +53,7 @@ def stock_compressor() -> Any:
 
 class Runner:
     def __init__(self, url: str, stock: Any) -> None:
-        self.http = httpx.Client(base_url=url, timeout=900)
+        self.http = httpx.Client(base_url=url, headers=HEADERS, timeout=900)
         self.stock = stock
 
     def compress(self, method: str, text: str, ratio: float) -> tuple[str, float]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -16,6 +17,10 @@ ROOT = Path(__file__).resolve().parents[2]
 SERVICE = ROOT / "services" / "ml-python"
 RESULTS = ROOT / "bench" / "results"
 FIXTURES = SERVICE / "tests" / "fixtures" / "compression"
+# The service refuses to start without an internal token: every Server of a run gets this one, and
+# every request sends it.
+TOKEN = secrets.token_hex(16)
+HEADERS = {"X-Internal-Token": TOKEN}
 
 
 def free_port() -> int:
@@ -29,7 +34,10 @@ class Server:
 
     def __init__(self, **env: str) -> None:
         self.port = free_port()
-        self.env = {**os.environ, "HF_HUB_OFFLINE": "1", "ML_PORT": str(self.port), **env}
+        self.env = {
+            **os.environ, "HF_HUB_OFFLINE": "1", "ML_PORT": str(self.port),
+            "ML_INTERNAL_TOKEN": TOKEN, **env,
+        }  # fmt: skip
         self.proc: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> Server:

@@ -1,6 +1,7 @@
 // Starts the whole stack once for the browser tests: the fake OpenAI-compatible provider, the
 // real ML service, the real server pointed at both, and the built console served by
 // `vite preview` with its proxy pointed at the server. Teardown stops all of them.
+import { randomBytes } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -59,6 +60,8 @@ export default async function setup(project: TestProject) {
     scriptGroqModels(fake)
 
     const mlPort = await freePort()
+    // The ML service refuses to start without an internal token; the server sends the same one.
+    const mlToken = randomBytes(16).toString('hex')
     const ml = startService({
       name: 'ml-python',
       command: 'pnpm',
@@ -67,6 +70,7 @@ export default async function setup(project: TestProject) {
       env: {
         ML_HOST: '127.0.0.1',
         ML_PORT: String(mlPort),
+        ML_INTERNAL_TOKEN: mlToken,
         HF_HUB_OFFLINE: '1',
         TRANSFORMERS_OFFLINE: '1',
       },
@@ -96,6 +100,7 @@ export default async function setup(project: TestProject) {
         HOST: '127.0.0.1',
         PORT: String(serverPort),
         ML_SERVICE_URL: mlUrl,
+        ML_INTERNAL_TOKEN: mlToken,
         GROQ_API_KEY: 'e2e-fake-groq-key',
         GROQ_BASE_URL: fake.url,
         OPENROUTER_API_KEY: '',

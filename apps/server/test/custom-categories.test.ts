@@ -32,6 +32,7 @@ afterAll(async () => {
 const gateway = (env: Record<string, string> = {}) => {
   const { app, services } = buildApp({
     ML_SERVICE_URL: ml.url,
+    ML_INTERNAL_TOKEN: ml.token,
     GROQ_API_KEY: 'gsk-fake-key',
     GROQ_BASE_URL: fake.url,
     // The first request with a new category set trains its head inside the ML call.

@@ -20,6 +20,7 @@ beforeAll(async () => {
   ;[ml, fake] = await Promise.all([startMlService(), startFakeProvider()])
   const { app } = buildApp({
     ML_SERVICE_URL: ml.url,
+    ML_INTERNAL_TOKEN: ml.token,
     GROQ_API_KEY: 'gsk-fake-key',
     GROQ_BASE_URL: fake.url,
     TOKENFLOW_API_KEYS: API_KEY,

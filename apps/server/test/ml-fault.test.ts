@@ -19,6 +19,7 @@ beforeAll(async () => {
   })
   built = buildApp({
     ML_SERVICE_URL: ml.url,
+    ML_INTERNAL_TOKEN: ml.token,
     ML_TIMEOUT_MS: String(ML_TIMEOUT_MS),
     ML_BREAKER_THRESHOLD: '3',
     ML_BREAKER_HALF_OPEN_MS: '1000',

@@ -1,7 +1,10 @@
 // Starts the real Python ML service (services/ml-python) the way its `start` script does, on
 // 127.0.0.1 and a free port, and waits until /ready answers. Tests use kill() and restart() to
 // inject faults: kill() is SIGKILL (a crash, no graceful shutdown), restart() reuses the port.
+// The service refuses to start without an internal token, so every start has one: `token` is what
+// a gateway under test needs as its ML_INTERNAL_TOKEN.
 import { type ChildProcess, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -9,13 +12,15 @@ import { freePort } from './free-port'
 
 export type MlServiceHandle = {
   url: string
+  /** The X-Internal-Token the service requires. */
+  token: string
   stop(): Promise<void>
   kill(): Promise<void>
   restart(): Promise<void>
 }
 
 export type MlServiceOptions = {
-  /** Shared token the service then requires as X-Internal-Token. */
+  /** Shared token the service then requires as X-Internal-Token (default: a random one). */
   internalToken?: string
   /** How long to wait for /ready (model loading takes a while on a cold cache). */
   readyTimeoutMs?: number
@@ -69,6 +74,7 @@ const exited = (child: ChildProcess) =>
 export const startMlService = async (options: MlServiceOptions = {}): Promise<MlServiceHandle> => {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
+  const token = options.internalToken ?? randomBytes(16).toString('hex')
   const script = startScript()
   let child: ChildProcess | undefined
   let output = ''
@@ -81,9 +87,8 @@ export const startMlService = async (options: MlServiceOptions = {}): Promise<Ml
       ML_HOST: '127.0.0.1',
       ML_PORT: String(port),
       ...options.env,
+      ML_INTERNAL_TOKEN: token,
     }
-    if (options.internalToken) env.ML_INTERNAL_TOKEN = options.internalToken
-    else delete env.ML_INTERNAL_TOKEN
     // Its own process group, so kill() reaches uv's python child too.
     const started = spawn('sh', ['-c', script], {
       cwd: mlServiceDir,
@@ -120,6 +125,7 @@ export const startMlService = async (options: MlServiceOptions = {}): Promise<Ml
   await launch()
   return {
     url,
+    token,
     stop: async () => {
       // Graceful first; a service that ignores SIGTERM for 5 s is killed.
       const timer = setTimeout(() => void signal('SIGKILL'), 5_000)

@@ -1,11 +1,16 @@
 """Shared fixtures: the real embedded models load once per session; tiny hub-style models are built
-in tmp folders. Nothing here reads /work/shared or the network."""
+in tmp folders. Nothing here reads /work/shared or the network. Every app is built with an internal
+token (the service refuses to start without one) and every client sends it."""
 
 from __future__ import annotations
 
 import json
 import os
+import socket
+import threading
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -13,12 +18,16 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+import uvicorn
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tokenflow_ml.config import Settings
 from tokenflow_ml.main import create_app
 
 FIXTURES = Path(__file__).parent / "fixtures"
+TOKEN = "pytest-internal-token"
+AUTH = {"X-Internal-Token": TOKEN}
 CATALOG = Path(__file__).resolve().parents[3] / "packages" / "catalog" / "src" / "categories.json"
 WORDS = [
     "the",
@@ -91,13 +100,39 @@ WORDS = [
 
 
 def settings(**overrides: object) -> Settings:
-    return Settings(_env_file=None, **overrides)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **{"internal_token": TOKEN, **overrides})  # type: ignore[arg-type]
+
+
+@contextmanager
+def served(app: FastAPI) -> Iterator[str]:
+    """`app` under a real uvicorn on a free loopback port (real sockets, real disconnects)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
+    thread = threading.Thread(target=server.run, name="uvicorn-test", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 300
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.1)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+def live_threads(name: str) -> set[threading.Thread]:
+    return {t for t in threading.enumerate() if t.name == name and t.is_alive()}
 
 
 @pytest.fixture(scope="session")
 def embedded_client() -> Iterator[TestClient]:
     """The offline default: SmolLM2 (llmlingua + generation) and all-MiniLM-L6-v2."""
-    with TestClient(create_app(settings())) as client:
+    with TestClient(create_app(settings()), headers=AUTH) as client:
         yield client
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import settings
+from tests.conftest import AUTH, settings
 from tokenflow_ml.compression.contract import altered_numbers, is_word_subsequence
 from tokenflow_ml.main import create_app
 
@@ -27,7 +27,7 @@ def test_llmlingua2_ratio_force_tokens_and_code(tiny_llmlingua2_dir: Path) -> No
             enable_generation=False,
         )
     )
-    with TestClient(app) as client:
+    with TestClient(app, headers=AUTH) as client:
         assert client.get("/ready").json()["ready"] is True
         body = {"text": TEXT, "ratio": 0.5, "preserve": []}
         res = client.post("/compress", json=body).json()
@@ -63,7 +63,7 @@ def test_nli_zero_shot_scores(tiny_nli_dir: Path) -> None:
         )
     )
     cats = ["reasoning", "function-calling", "text-to-text"]
-    with TestClient(app) as client:
+    with TestClient(app, headers=AUTH) as client:
         single = client.post(
             "/classify", json={"prompt": "please review the code", "possible_categories": cats}
         ).json()

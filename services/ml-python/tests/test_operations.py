@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
-from tests.conftest import settings
+from tests.conftest import AUTH, settings
 from tokenflow_ml.main import create_app
 
 
@@ -27,13 +27,16 @@ def classify_only() -> Iterator[TestClient]:
         yield client
 
 
-def test_internal_token_required_except_health(classify_only: TestClient) -> None:
+def test_internal_token_required_except_health_and_ready(classify_only: TestClient) -> None:
     anon = {"X-Internal-Token": ""}
     assert classify_only.get("/health", headers=anon).status_code == 200
-    assert classify_only.get("/ready", headers=anon).status_code == 401
+    assert classify_only.get("/ready", headers=anon).status_code == 200
+    assert classify_only.get("/metrics", headers=anon).status_code == 401
     res = classify_only.post("/v1/chat/completions", headers={"X-Internal-Token": "nope"}, json={})
     assert res.status_code == 401 and res.json()["error"]["type"] == "authentication_error"
-    assert classify_only.get("/ready").status_code == 200
+    body = {"prompt": "hello", "possible_categories": ["a", "b"]}
+    assert classify_only.post("/classify", headers=anon, json=body).status_code == 401
+    assert classify_only.post("/classify", json=body).status_code == 200
 
 
 def test_model_load_failure_is_reported_and_isolated() -> None:
@@ -45,7 +48,7 @@ def test_model_load_failure_is_reported_and_isolated() -> None:
             compression_default_method="llmlingua",
         )
     )
-    with TestClient(app) as client:
+    with TestClient(app, headers=AUTH) as client:
         ready = client.get("/ready")
         assert ready.status_code == 503
         caps = {c["capability"]: c for c in ready.json()["capabilities"]}
@@ -66,7 +69,7 @@ def test_saturated_capability_answers_503_with_retry_after() -> None:
             queue_timeout_s=0.2,
         )
     )
-    with TestClient(app) as client:
+    with TestClient(app, headers=AUTH) as client:
         services = app.state.services
         release = threading.Event()
         original = services.batcher.fn
@@ -108,7 +111,9 @@ def test_micro_batcher_shares_forward_passes() -> None:
 
         async def burst() -> list[int]:
             transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            async with httpx.AsyncClient(
+                transport=transport, base_url="http://t", headers=AUTH
+            ) as client:
                 reqs = [
                     client.post(
                         "/classify",

@@ -750,7 +750,10 @@ export interface operations {
     compress: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Milliseconds the caller will wait, counted from when the request arrives; the work stops when they are spent (504). Capped by ML_REQUEST_TIMEOUT_S, which applies alone when the header is absent. */
+                "x-request-timeout-ms"?: number | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -805,12 +808,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Stopped at the request's deadline */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     compressMessages: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Milliseconds the caller will wait, counted from when the request arrives; the work stops when they are spent (504). Capped by ML_REQUEST_TIMEOUT_S, which applies alone when the header is absent. */
+                "x-request-timeout-ms"?: number | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -865,12 +880,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Stopped at the request's deadline */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     classify: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Milliseconds the caller will wait, counted from when the request arrives; the work stops when they are spent (504). Capped by ML_REQUEST_TIMEOUT_S, which applies alone when the header is absent. */
+                "x-request-timeout-ms"?: number | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -889,7 +916,16 @@ export interface operations {
                     "application/json": components["schemas"]["ClassifyResponse"];
                 };
             };
-            /** @description Prompt longer than ML_MAX_TEXT_CHARS */
+            /** @description Body that cannot be decoded */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Prompt or descriptions longer than ML_MAX_TEXT_CHARS */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -909,6 +945,15 @@ export interface operations {
             };
             /** @description Model unavailable or saturated */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Stopped at the request's deadline */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -941,7 +986,10 @@ export interface operations {
     createChatCompletion: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Milliseconds the caller will wait, counted from when the request arrives; the work stops when they are spent (504). Capped by ML_REQUEST_TIMEOUT_S, which applies alone when the header is absent. */
+                "x-request-timeout-ms"?: number | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -990,6 +1038,15 @@ export interface operations {
             };
             /** @description Model unavailable or saturated */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAIErrorResponse"];
+                };
+            };
+            /** @description Stopped at the request's deadline */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };

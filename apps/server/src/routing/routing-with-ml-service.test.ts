@@ -25,15 +25,17 @@ const unused = (): never => {
 }
 
 it('classifies, compresses and streams from the local model', async () => {
-  const client = createMlClient({ baseUrl: ml.url, timeoutMs: 60_000 })
+  const client = createMlClient({ baseUrl: ml.url, token: ml.token, timeoutMs: 60_000 })
   const table = shippedProviders({
     OPENROUTER_BASE_URL: 'https://openrouter.ai/api/v1',
     LOCAL_MODEL_ENABLED: true,
     ML_SERVICE_URL: ml.url,
   })
-  // No keys: only the local model is configured.
+  // No keys: only the local model is configured (it takes the ML service's internal token).
   const providers = createProviders({
-    providers: resolveProviders(table, () => undefined),
+    providers: resolveProviders(table, (name) =>
+      name === 'ML_INTERNAL_TOKEN' ? ml.token : undefined,
+    ),
     timeoutMs: 60_000,
   })
   const compression = createCompressionService(client)

@@ -7,13 +7,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
 
 CompressionMethod = Literal["encoder", "llmlingua2", "llmlingua"]
 ClassifierBackend = Literal["embedding", "nli"]
+
+
+class MissingInternalToken(RuntimeError):
+    pass
 
 
 class Settings(BaseSettings):
@@ -23,7 +27,10 @@ class Settings(BaseSettings):
     port: int = 8001
     log_level: str = "info"
     log_prompts: bool = False
+    # Shared secret every request but /health and /ready must send as X-Internal-Token. The
+    # service refuses to start without it unless allow_anonymous is set (local experiments only).
     internal_token: str | None = None
+    allow_anonymous: bool = False
 
     eager_load: bool = True
     device: str = "cpu"
@@ -73,12 +80,20 @@ class Settings(BaseSettings):
     generation_model_id: str = "smollm2-135m-instruct"
     generation_max_tokens: int = 512
 
-    # Admission control per capability.
+    # Admission control per capability: `max_concurrency_*` run at once, up to `max_queue_*` more
+    # wait at most `queue_timeout_s` for a slot, the rest get 503 at once. Classification runs
+    # through one batching thread, so a full batch may be in flight and a burst may queue.
     max_concurrency_compression: int = 2
-    max_concurrency_classification: int = 4
+    max_concurrency_classification: int = 16
     max_concurrency_generation: int = 1
+    max_queue_compression: int = 8
+    max_queue_classification: int = 256
+    max_queue_generation: int = 4
     queue_timeout_s: float = 2.0
     max_text_chars: int = 200_000
+    # Longest a request may take, queueing included; an X-Request-Timeout-Ms header can only
+    # shorten it. Past it the work stops at its next model pass and the answer is 504.
+    request_timeout_s: float = 60.0
 
     @property
     def tiktoken_cache_dir(self) -> Path:
@@ -87,6 +102,22 @@ class Settings(BaseSettings):
     @property
     def nltk_data_dir(self) -> Path:
         return self.data_dir / "nltk"
+
+    def check_auth(self) -> None:
+        """Refuse to serve without a token unless anonymous access was asked for explicitly."""
+        if self.internal_token is None and not self.allow_anonymous:
+            raise MissingInternalToken(
+                "ML_INTERNAL_TOKEN is not set, and the ML service does not start without it. Set "
+                "ML_INTERNAL_TOKEN to a random secret (e.g. `openssl rand -hex 32`) and give the "
+                "gateway the same value (its ML_INTERNAL_TOKEN); or, for local experiments only, "
+                "set ML_ALLOW_ANONYMOUS=true to serve without a token."
+            )
+
+    @field_validator("internal_token")
+    @classmethod
+    def blank_token_is_unset(cls, value: str | None) -> str | None:
+        # `ML_INTERNAL_TOKEN=` (as in .env.example) means no token, not an empty one.
+        return value if value and value.strip() else None
 
     def apply_environment(self) -> None:
         """Point tiktoken/nltk at the offline data before those libraries are imported."""

@@ -10,6 +10,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from tokenflow_ml.deadline import WorkStopped
+
 
 def ensure_within_limit(field: str, chars: int, limit: int) -> None:
     """413 naming the field when a text is longer than ML_MAX_TEXT_CHARS."""
@@ -46,7 +48,10 @@ _OPENAI_TYPES = {
     413: "invalid_request_error",
     422: "invalid_request_error",
     503: "service_unavailable",
+    504: "timeout_error",
 }
+# nginx's "client closed request": only ever in our own logs and metrics, nobody receives it.
+CLIENT_CLOSED_REQUEST = 499
 
 
 def is_openai_path(path: str) -> bool:
@@ -120,6 +125,14 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(
             request.url.path, 503, str(exc), "overloaded", headers={"Retry-After": retry}
         )
+
+    @app.exception_handler(WorkStopped)
+    async def on_stopped(request: Request, exc: WorkStopped) -> JSONResponse:
+        if exc.reason == "disconnect":
+            return error_response(
+                request.url.path, CLIENT_CLOSED_REQUEST, str(exc), "client_disconnected"
+            )
+        return error_response(request.url.path, 504, str(exc), "deadline_exceeded")
 
     @app.exception_handler(UnknownMethod)
     async def on_unknown_method(request: Request, exc: UnknownMethod) -> JSONResponse:

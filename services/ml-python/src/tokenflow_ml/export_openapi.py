@@ -13,8 +13,9 @@ OPENAPI_PATH = SERVICE_ROOT / "openapi.json"
 
 
 def render() -> str:
-    # Default settings, no env: the document must not depend on the machine that exports it.
-    app = create_app(Settings(_env_file=None))  # type: ignore[call-arg]
+    # Default settings, no env: the document must not depend on the machine that exports it
+    # (nor on a token: the app is only built, never served).
+    app = create_app(Settings(_env_file=None, allow_anonymous=True))  # type: ignore[call-arg]
     return json.dumps(app.openapi(), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
 
 

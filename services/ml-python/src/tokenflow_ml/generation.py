@@ -1,7 +1,7 @@
 """Local chat generation with the causal LM, token by token from a worker thread.
 
-The worker stops at the next token once `cancel` is set (client gone, stop string hit), through a
-transformers StoppingCriteria.
+The worker stops at the next token once `cancel` is set (client gone, stop string hit) or the
+request's deadline passes, through a transformers StoppingCriteria.
 """
 
 from __future__ import annotations
@@ -15,16 +15,23 @@ import torch
 from transformers import StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer
 
 from tokenflow_ml.causal_lm import CausalLM
+from tokenflow_ml.deadline import Deadline, WorkStopped
 
 FinishReason = Literal["stop", "length"]
 
 
 class CancelFlag(StoppingCriteria):  # type: ignore[misc]
-    def __init__(self, event: threading.Event) -> None:
-        self.event = event
+    def __init__(self, run: GenerationRun) -> None:
+        self.run = run
 
     def __call__(self, input_ids: torch.Tensor, scores: torch.Tensor, **kwargs: Any) -> bool:
-        return self.event.is_set()
+        run = self.run
+        if run.cancel.is_set() or run.deadline.cancelled:
+            return True
+        if run.deadline.remaining() <= 0:
+            run.error = WorkStopped("deadline", run.deadline.budget_s)
+            return True
+        return False
 
 
 @dataclass
@@ -41,6 +48,7 @@ class GenerationRun:
     """State shared between the worker thread and the HTTP handler."""
 
     prompt_tokens: int
+    deadline: Deadline
     cancel: threading.Event = field(default_factory=threading.Event)
     done: threading.Event = field(default_factory=threading.Event)
     completion_tokens: int = 0
@@ -62,12 +70,19 @@ class ChatGenerator:
         )
 
     def stream(
-        self, messages: list[dict[str, str]], params: GenerationParams
+        self,
+        messages: list[dict[str, str]],
+        params: GenerationParams,
+        deadline: Deadline | None = None,
     ) -> tuple[GenerationRun, Iterator[str]]:
-        """Start generation in a worker thread; yields decoded text pieces as they come."""
+        """Start generation in a worker thread; yields decoded text pieces as they come. Without
+        a deadline (the warm-up) only `cancel` stops it early."""
         inputs = self.render(messages)
         input_ids = inputs["input_ids"].to(self.lm.device)
-        run = GenerationRun(prompt_tokens=int(input_ids.shape[1]))
+        run = GenerationRun(
+            prompt_tokens=int(input_ids.shape[1]),
+            deadline=deadline or Deadline(float("inf")),
+        )
         streamer = TextIteratorStreamer(
             self.lm.tokenizer, skip_prompt=True, skip_special_tokens=True, timeout=120
         )
@@ -77,7 +92,7 @@ class ChatGenerator:
             "attention_mask": inputs["attention_mask"].to(self.lm.device),
             "max_new_tokens": params.max_tokens,
             "streamer": streamer,
-            "stopping_criteria": StoppingCriteriaList([CancelFlag(run.cancel)]),
+            "stopping_criteria": StoppingCriteriaList([CancelFlag(run)]),
             "do_sample": sample,
             "pad_token_id": self.lm.tokenizer.eos_token_id,
         }

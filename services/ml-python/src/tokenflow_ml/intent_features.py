@@ -8,7 +8,6 @@ identifiers does not look foreign.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import threading
@@ -16,6 +15,8 @@ import unicodedata
 
 import numpy as np
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+from tokenflow_ml.json_values import json_values
 
 FEATURE_NAMES = (
     "non_english",
@@ -30,13 +31,14 @@ FEATURE_NAMES = (
 
 _FENCE = re.compile(r"```.*?(?:```|\Z)", re.S)
 _INLINE_CODE = re.compile(r"`[^`\n]+`")
-_URL = re.compile(r"https?://\S+|\S+@\S+\.\w+")
+# Linear time (see compression/preserve.py): the address starts where its run starts, bounded.
+_URL = re.compile(r"https?://\S+|(?<![^\s@])[^\s@]{1,64}@[^\s@]{1,255}\.\w+")
 _SENTENCE = re.compile(r"[^.!?。！？\n]+")
 _LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
-_CODE_LINE = re.compile(r"^\s*(?:def |class |import |from \S+ import|function |const |let |var |"
+_CODE_LINE = re.compile(r"^[ \t]*(?:def |class |import |from \S+ import|function |const |let |var |"
                         r"return\b|if \(|for \(|#include|SELECT |public |private )|[;{}]\s*$",
                         re.M)  # fmt: skip
-_CALL = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_]\w*)*\([^()\n]{0,80}\)")
+_CALL = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_]\w*){0,8}\([^()\n]{0,80}\)")
 _SCHEMA_KEYS = frozenset(
     {"parameters", "properties", "function", "functions", "tools", "tool_choice", "required",
      "input_schema", "operationId", "paths", "arguments"}
@@ -58,16 +60,12 @@ def identifier() -> LanguageIdentifier:
 
 
 def _json_values(text: str) -> list[object]:
-    values: list[object] = []
-    decoder = json.JSONDecoder()
-    for match in re.finditer(r"[{\[]", text):
-        try:
-            value, end = decoder.raw_decode(text, match.start())
-        except ValueError:
-            continue
-        if end - match.start() >= 8 and isinstance(value, dict | list):
-            values.append(value)
-    return values
+    """Objects and arrays of 8+ characters; values nested in one are reached through `_keys`."""
+
+    def container(start: int, end: int, value: object) -> bool:
+        return end - start >= 8 and isinstance(value, dict | list)
+
+    return [value for _, _, value in json_values(text, container)]
 
 
 def _keys(value: object) -> set[str]:

@@ -16,9 +16,14 @@ from llmlingua import PromptCompressor
 from transformers import DynamicCache
 
 from tokenflow_ml.causal_lm import CausalLM
+from tokenflow_ml.deadline import check_deadline
 
 # Positions whose logits are materialised at once when computing per-token losses.
 LOSS_CHUNK = 512
+# Tokens per forward pass in `sequence_losses`: the KV cache carries the context from chunk to
+# chunk, so the losses are those of one pass, and a request's deadline is checked between chunks
+# (a whole 2,048-token window is ~10 s of CPU for SmolLM2 on 2 cores; a chunk about 1 s).
+PREFILL_CHUNK = 256
 
 
 def _plain_head(model: Any) -> torch.nn.Module | None:
@@ -81,6 +86,20 @@ class CausalPromptCompressor(PromptCompressor):  # type: ignore[misc]
             loss = loss[condition_pos_id:]
         res = loss.mean() if granularity == "sentence" else loss
         return (res, kv) if return_kv else res
+
+    def sequence_losses(self, input_ids: torch.Tensor) -> torch.Tensor:
+        """Loss in nats of every token of `input_ids` (1 x n) but the first, in float32."""
+        cache = DynamicCache()
+        parts = []
+        with torch.inference_mode():
+            for start in range(0, input_ids.shape[1], PREFILL_CHUNK):
+                check_deadline()
+                end = start + PREFILL_CHUNK
+                hidden, cache = self._hidden_states(
+                    input_ids[:, start:end], torch.ones_like(input_ids[:, :end]), cache
+                )
+                parts.append(hidden)
+            return self._token_losses(torch.cat(parts, dim=1)[:, :-1], input_ids[:, 1:])
 
     def _hidden_states(
         self, input_ids: torch.Tensor, attention_mask: torch.Tensor, cache: DynamicCache

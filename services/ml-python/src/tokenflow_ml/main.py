@@ -25,6 +25,7 @@ from tokenflow_ml.routes import chat, classify, compress, ops
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    settings.check_auth()
     settings.apply_environment()
     configure_logging(settings.log_level)
     metrics = Metrics()
@@ -95,17 +96,21 @@ def _services(settings: Settings, registry: ModelRegistry, metrics: Metrics) -> 
         result: list[Classification] = backend.classify_batch(jobs)
         return result
 
+    s = settings
     limiters = {
         "compression": CapabilityLimiter(
-            "compression", settings.max_concurrency_compression, settings.queue_timeout_s
+            "compression", s.max_concurrency_compression, s.max_queue_compression,
+            s.queue_timeout_s,
         ),
         "classification": CapabilityLimiter(
-            "classification", settings.max_concurrency_classification, settings.queue_timeout_s
+            "classification", s.max_concurrency_classification, s.max_queue_classification,
+            s.queue_timeout_s,
         ),
         "generation": CapabilityLimiter(
-            "generation", settings.max_concurrency_generation, settings.queue_timeout_s
+            "generation", s.max_concurrency_generation, s.max_queue_generation,
+            s.queue_timeout_s,
         ),
-    }
+    }  # fmt: skip
     batcher: MicroBatcher[ClassifyJob, Classification] = MicroBatcher(
         classify_batch,
         settings.classify_batch_window_ms,

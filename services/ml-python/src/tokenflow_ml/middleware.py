@@ -1,6 +1,7 @@
 """ASGI middleware: request id, internal-token auth, one JSON log line and metrics per request.
 
-Pure ASGI (not BaseHTTPMiddleware) so streamed responses and client disconnects pass through.
+Pure ASGI (not BaseHTTPMiddleware) so streamed responses and client disconnects pass through. It
+also stamps when the request arrived: a request's deadline counts from there, queueing included.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from tokenflow_ml.metrics import Metrics
 
 log = logging.getLogger("tokenflow_ml.access")
 _SAFE_ID = re.compile(r"^[\w.:-]{1,128}$")
-PUBLIC_PATHS = frozenset({"/health"})
+# Liveness and readiness answer without a token: probes and start-up scripts have none.
+PUBLIC_PATHS = frozenset({"/health", "/ready"})
 KNOWN_PATHS = frozenset(
-    {"/health", "/ready", "/metrics", "/compress", "/classify", "/v1/chat/completions",
-     "/v1/models", "/openapi.json", "/docs"}
+    {"/health", "/ready", "/metrics", "/compress", "/compress/messages", "/classify",
+     "/v1/chat/completions", "/v1/models", "/openapi.json", "/docs"}
 )  # fmt: skip
 
 
@@ -40,7 +42,9 @@ class RequestContextMiddleware:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         incoming = headers.get("x-request-id", "")
         request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = request_id
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
+        state["received_at"] = time.monotonic()
         path: str = scope["path"]
         started = time.perf_counter()
         status = {"code": 500}
@@ -56,8 +60,8 @@ class RequestContextMiddleware:
             await send(message)
 
         try:
-            token = self.settings.internal_token
-            if token and path not in PUBLIC_PATHS:
+            token = self.settings.internal_token  # None only with ML_ALLOW_ANONYMOUS=true
+            if token is not None and path not in PUBLIC_PATHS:
                 given = headers.get("x-internal-token", "")
                 if not hmac.compare_digest(given.encode(), token.encode()):
                     response = error_response(

@@ -19,6 +19,7 @@ from tokenflow_ml.compression.budget import select, word_cost
 from tokenflow_ml.compression.preserve import Span, find_spans
 from tokenflow_ml.compression.relevance import question_boost
 from tokenflow_ml.compression.words import kept_segments, rebuild, split_words, word_texts
+from tokenflow_ml.deadline import check_deadline
 from tokenflow_ml.tokens import count_tokens
 
 # Protected spans may use at most this share of the token budget; the scorer needs the rest.
@@ -109,12 +110,14 @@ def _plan(
     scorer: WordScorer, text: str, tokens: int, budget: float, preserve: list[str],
     force: list[str], question: str | None,
 ) -> _Part:  # fmt: skip
+    check_deadline()
     words = split_words(text)
     texts = word_texts(text, words)
     costs = np.array([word_cost(w) for w in texts], dtype=np.float64)
     spans = find_spans(text, preserve, force)
     ranges = span_words(words, spans)
     protected = np.zeros(len(words), dtype=bool)
+    check_deadline()
     scores = _standardize(np.asarray(scorer.score(text, words), dtype=np.float64))
     for i in fit_spans(spans, ranges, costs, budget):
         first, last = ranges[i]

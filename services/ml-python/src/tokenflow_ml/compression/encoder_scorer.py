@@ -55,13 +55,13 @@ class KeepHeadScorer:
 
     def word_features(self, text: str, spans: np.ndarray) -> np.ndarray:
         """(words, hidden + shape features): the head's input, also what training fits on."""
-        ids, word_of = tokenize_words(self.tokenizer, text, spans)
+        ids, word_of, pieces = tokenize_words(self.tokenizer, text, spans)
         tok = self.tokenizer
         states = run_windows(
             self._states, ids, word_of, self.head.config.window, tok.cls_token_id,
             tok.sep_token_id, tok.pad_token_id,
         )  # fmt: skip
-        pooled, pieces = pool_words(states, word_of, len(spans))
+        pooled, _ = pool_words(states, word_of, len(spans))
         return np.concatenate([pooled, shape_features(text, spans, pieces)], axis=1)
 
     def score(self, text: str, spans: np.ndarray) -> np.ndarray:

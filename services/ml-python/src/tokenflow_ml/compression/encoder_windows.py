@@ -2,7 +2,8 @@
 
 The fast tokenizer's offset mapping ties every sub-word token to the word it came from, so scores
 are per input word whatever the tokenizer (WordPiece, SentencePiece); windows end on word
-boundaries, and a word longer than a window (a 100,000-character run without spaces) is split.
+boundaries, and a word longer than a window is split. Only each word's first MAX_WORD_PIECES
+tokens go through the encoder, and the deadline is checked before every batch of windows.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
+from tokenflow_ml.compression.words import first_pieces
+from tokenflow_ml.deadline import check_deadline
+
 # Windows run through the encoder at once.
 BATCH_WINDOWS = 16
 
@@ -20,8 +24,9 @@ TokenFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
 def tokenize_words(
     tokenizer: object, text: str, spans: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Token ids of `text` (no special tokens) and, per token, the index of its word."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Token ids of `text` (no special tokens, each word's first MAX_WORD_PIECES), per token the
+    index of its word, and per word how many tokens it has in all."""
     encoded = tokenizer(  # type: ignore[operator]
         text, add_special_tokens=False, return_offsets_mapping=True,
         return_attention_mask=False, verbose=False,
@@ -29,11 +34,13 @@ def tokenize_words(
     ids = np.asarray(encoded["input_ids"], dtype=np.int64)
     offsets = np.asarray(encoded["offset_mapping"], dtype=np.int64).reshape(-1, 2)
     if len(ids) == 0 or len(spans) == 0:
-        return ids, np.zeros(len(ids), dtype=np.int64)
+        return ids, np.zeros(len(ids), dtype=np.int64), np.zeros(len(spans), dtype=np.int64)
     # The word holding the token's last character (byte-level BPE offsets may include the space).
     last_char = np.maximum(offsets[:, 1] - 1, offsets[:, 0])
-    word_of = np.searchsorted(spans[:, 0], last_char, side="right") - 1
-    return ids, np.clip(word_of, 0, len(spans) - 1)
+    word_of = np.clip(np.searchsorted(spans[:, 0], last_char, side="right") - 1, 0, len(spans) - 1)
+    pieces = np.bincount(word_of, minlength=len(spans))
+    keep = first_pieces(word_of)
+    return ids[keep], word_of[keep], pieces
 
 
 def window_bounds(word_of: np.ndarray, size: int) -> list[tuple[int, int]]:
@@ -61,6 +68,7 @@ def run_windows(
     bounds = window_bounds(word_of, size - 2)
     outputs: list[torch.Tensor] = []
     for b in range(0, len(bounds), BATCH_WINDOWS):
+        check_deadline()
         group = bounds[b : b + BATCH_WINDOWS]
         length = max(e - s for s, e in group) + 2
         batch = torch.full((len(group), length), pad_id, dtype=torch.long)

@@ -23,7 +23,10 @@ SHAPE_FEATURES = (
     "has_digit", "numeric", "capitalized", "all_caps", "mid_sentence_capital", "punctuation",
     "sentence_end", "line_start", "non_ascii", "chars", "pieces",
 )  # fmt: skip
-_NUMERIC = re.compile(r"[\W\d_]*\d[\W\d_]*")
+# "Only digits, punctuation and symbols, at least one digit", as two linear checks (the single
+# pattern `[\W\d_]*\d[\W\d_]*` backtracks quadratically on a long digit run ending otherwise).
+_NUMERIC_CHARS = re.compile(r"[\W\d_]+")
+_DIGIT = re.compile(r"\d")
 _PUNCT = re.compile(r"[\W_]+")
 
 
@@ -82,7 +85,7 @@ def shape_features(text: str, spans: np.ndarray, pieces: np.ndarray) -> np.ndarr
         letters = [c for c in word if c.isalpha()]
         rows[i] = (
             any(c.isdigit() for c in word),
-            bool(_NUMERIC.fullmatch(word)),
+            bool(_NUMERIC_CHARS.fullmatch(word) and _DIGIT.search(word)),
             first.isupper(),
             len(letters) > 1 and all(c.isupper() for c in letters),
             first.isupper() and not sentence_start,

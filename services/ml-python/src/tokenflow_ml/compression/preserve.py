@@ -2,13 +2,19 @@
 
 General mechanisms, not tuned to any document: each kind is a pattern family with a priority so
 that, when protected spans would eat the whole token budget, the least important kinds give way.
+
+Every pattern runs in time linear in the text: a repetition that a later, required part can make
+fail is either bounded (`{0,40}`) or can only start where its run starts (a look-behind), so no
+start position re-reads a long run ("1111...", "a.a.a...", "one one one ...") that the previous
+one already failed on.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
+
+from tokenflow_ml.json_values import json_values
 
 # Lower value = more important; kept first when the budget is tight.
 KIND_PRIORITY = {
@@ -54,30 +60,30 @@ _NUMBER_WORD_PHRASE = re.compile(
 # A quantity spelled out with its digits in parentheses, as contracts write them:
 # "thirty (30) days", "Two Thousand Dollars ($2,000.00)".
 _SPELLED_WITH_DIGITS = re.compile(
-    rf"\b(?:{_NUMBER_WORDS})(?:[\s-]+(?:and\s+)?(?:{_NUMBER_WORDS}))*"
+    rf"\b(?:{_NUMBER_WORDS})(?:[\s-]+(?:and\s+)?(?:{_NUMBER_WORDS})){{0,12}}"
     rf"(?:\s+[A-Za-z]+){{0,2}}\s*\(\s*[$€£]?\d[\d.,]*\s*%?\)(?:\s+[A-Za-z]+)?",
     re.IGNORECASE,
 )
 # A number followed by a unit written with symbols: "9.8 g/dL", "30 mL/min/1.73 m²", "37.2 °C",
 # "±0.5 mm", "mmol/L".
 _MEASUREMENT = re.compile(
-    r"[±+~≈<>≤≥-]?\d[\d.,]*\s?(?:[°µμΩ%‰]|[A-Za-zµμ]{1,5}(?:/[\w.²³]+)+|[A-Za-zµμ]{1,4}[²³])"
+    r"[±+~≈<>≤≥-]?\d[\d.,]{0,24}\s?(?:[°µμΩ%‰]|[A-Za-zµμ]{1,5}(?:/[\w.²³]+)+|[A-Za-zµμ]{1,4}[²³])"
     r"(?:\s?(?:[\w.]+/)*[\w.]*[²³])?"
 )
 # "Label: value" lines and pairs: "Age: 54", "MRN: 448-21-907", "Order #: 1182".
-_LABEL_VALUE = re.compile(r"\b[A-Za-z][\w#/-]*:\s+(?=[$€£#]?\d)")
+_LABEL_VALUE = re.compile(r"\b[A-Za-z][\w#/-]{0,40}:\s+(?=[$€£#]?\d)")
 # Tracking, phone and card numbers written in space- or dash-separated digit groups.
 _DIGIT_GROUPS = re.compile(r"\b\d{2,}(?:[ -]\d{2,}){2,}\b")
 _FENCE = re.compile(r"```.*?(?:```|\Z)", re.S)
 _INLINE_CODE = re.compile(r"`[^`\n]+`")
-_URL = re.compile(r"\b(?:https?://|www\.)\S+[^\s.,;:!?)\]]|\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
+_URL = re.compile(r"\b(?:https?://|www\.)\S+[^\s.,;:!?)\]]|(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+\b")
 # Tokens a model would mangle: camelCase, snake_case, dotted.names(), ALL-CAPS codes, #refs,
 # key = value assignments, spread/array literals, menu paths ("Settings > Radio > Advanced").
 _IDENT = re.compile(
     r"(?:\[\.\.\.\w+\]"
     r"|\b[A-Z][A-Z0-9_]{2,}\s?=\s?\w+"
     r"|#\w+"
-    r"|\b[A-Za-z_][\w]*(?:[.:][A-Za-z_]\w*)+\(\)?"
+    r"|\b[A-Za-z_][\w]*(?:[.:][A-Za-z_]\w*){1,8}\(\)?"
     r"|\b[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)+"
     r"|\b\w+\(\)"
     r"|\b[a-z]+[A-Z]\w*"
@@ -85,13 +91,13 @@ _IDENT = re.compile(
     r"|\b\w*_\w+"
     r"|\b[A-Z0-9]+(?:-[A-Z0-9]+)+\b"
     r"|\b[A-Z]{2,}[0-9]*\b"
-    r"|\b[A-Z][\w-]*(?:\s>\s[A-Z][\w-]*)+"
+    r"|\b[A-Z][\w-]{0,40}(?:\s>\s[A-Z][\w-]{0,40})+"
     r"|\b[A-Z]\w*(?:-[A-Z]\w*)+)"
 )
 # Capitalised word runs that are not just a sentence start: "Kestrel Civil Ltd", "Hotel Ribera",
 # "Document 4:" (a heading label with its number and colon).
 _ENTITY = re.compile(
-    r"\b[A-ZÀ-Þ][\w'’-]*\.?(?:\s+(?:(?:de|del|la|of|the|van|von|y|&)\s+)?[A-ZÀ-Þ0-9][\w'’-]*)+:?"
+    r"\b[A-ZÀ-Þ][\w'’-]{0,40}\.?(?:\s+(?:(?:de|del|la|of|the|van|von|y|&)\s+)?[A-ZÀ-Þ0-9][\w'’-]*)+:?"
     r"|(?<=[a-z,;] )[A-ZÀ-Þ][a-zà-ÿ]+[\w-]*"
 )
 
@@ -108,23 +114,10 @@ class Span:
 
 
 def _json_spans(text: str) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    decoder = json.JSONDecoder()
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch in "{[":
-            try:
-                _, end = decoder.raw_decode(text, i)
-            except ValueError:
-                i += 1
-                continue
-            if end - i >= 8 and any(c in text[i:end] for c in ":,"):
-                spans.append((i, end))
-                i = end
-                continue
-        i += 1
-    return spans
+    def worth_keeping(start: int, end: int, _value: object) -> bool:
+        return end - start >= 8 and any(c in text[start:end] for c in ":,")
+
+    return [(start, end) for start, end, _ in json_values(text, worth_keeping)]
 
 
 def find_spans(

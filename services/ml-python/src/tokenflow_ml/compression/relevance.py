@@ -53,11 +53,17 @@ def question_boost(text: str, spans: np.ndarray, words: list[str], question: str
     boost = np.zeros(len(spans), dtype=np.float64)
     if not terms or len(spans) == 0:
         return boost
-    matched = np.array([term(w) in terms for w in words], dtype=bool)
+    word_terms = [term(w) for w in words]
+    matched = np.array([t in terms for t in word_terms], dtype=bool)
     boost[matched] += WORD_BOOST
     sentences = sentence_ids(text, spans)
-    for sentence in np.unique(sentences[matched]).tolist():
-        members = sentences == sentence
-        hits = {term(words[i]) for i in np.flatnonzero(members & matched).tolist()}
-        boost[members] += SENTENCE_BOOST * len(hits) / len(terms)
+    # Each sentence gains per distinct question term it holds: (sentence, term) pairs counted
+    # once, in one pass (a loop over sentences would be quadratic in a text of many short ones).
+    term_ids = {t: k for k, t in enumerate(sorted(terms))}
+    pairs = np.array(
+        [(sentences[i], term_ids[word_terms[i]]) for i in np.flatnonzero(matched).tolist()],
+        dtype=np.int64,
+    ).reshape(-1, 2)
+    hits = np.bincount(np.unique(pairs, axis=0)[:, 0], minlength=int(sentences[-1]) + 1)
+    boost += SENTENCE_BOOST * hits[sentences] / len(terms)
     return boost

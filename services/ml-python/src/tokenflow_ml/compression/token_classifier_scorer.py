@@ -31,7 +31,7 @@ class TokenClassifierScorer:
         return torch.softmax(logits.float(), dim=-1)[..., 1:2]
 
     def score(self, text: str, spans: np.ndarray) -> np.ndarray:
-        ids, word_of = tokenize_words(self.tokenizer, text, spans)
+        ids, word_of, _ = tokenize_words(self.tokenizer, text, spans)
         tok = self.tokenizer
         with self._lock:
             probs = run_windows(

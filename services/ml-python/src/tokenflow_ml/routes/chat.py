@@ -14,10 +14,11 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AsyncExitStack
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import StreamingResponse
 
-from tokenflow_ml.deps import Services, get_services
+from tokenflow_ml.deadline import WorkStopped
+from tokenflow_ml.deps import DeadlineDep, ServicesDep
 from tokenflow_ml.errors import ensure_within_limit
 from tokenflow_ml.generation import ChatGenerator, FinishReason, GenerationParams, GenerationRun
 from tokenflow_ml.schemas import (
@@ -33,6 +34,7 @@ from tokenflow_ml.schemas import (
     ModelList,
     OpenAIErrorResponse,
 )
+from tokenflow_ml.worker import run_in_worker
 
 router = APIRouter(prefix="/v1", tags=["chat"])
 log = logging.getLogger("tokenflow_ml.chat")
@@ -42,11 +44,12 @@ ERRORS: dict[int | str, dict[str, object]] = {
     400: {"model": OpenAIErrorResponse, "description": "Invalid request"},
     404: {"model": OpenAIErrorResponse, "description": "Unknown model"},
     503: {"model": OpenAIErrorResponse, "description": "Model unavailable or saturated"},
+    504: {"model": OpenAIErrorResponse, "description": "Stopped at the request's deadline"},
 }
 
 
 @router.get("/models", response_model=ModelList, operation_id="listModels")
-async def list_models(services: Services = Depends(get_services)) -> ModelList:
+async def list_models(services: ServicesDep) -> ModelList:
     s = services.settings
     return ModelList(
         data=[ModelCard(id=s.generation_model_id, created=STARTED_AT)]
@@ -106,7 +109,7 @@ class StopMatcher:
     operation_id="createChatCompletion",
 )
 async def chat_completions(
-    body: ChatCompletionRequest, request: Request, services: Services = Depends(get_services)
+    body: ChatCompletionRequest, request: Request, services: ServicesDep, deadline: DeadlineDep
 ) -> ChatCompletion | StreamingResponse:
     s = services.settings
     cap = services.registry.capabilities.get("generation:local")
@@ -137,9 +140,9 @@ async def chat_completions(
     created = int(time.time())
 
     stack = AsyncExitStack()
-    await stack.enter_async_context(services.admitted("generation", generator.model_name))
+    await stack.enter_async_context(services.admitted("generation", generator.model_name, deadline))
     try:
-        run, pieces = await asyncio.to_thread(generator.stream, messages, params)
+        run, pieces = await asyncio.to_thread(generator.stream, messages, params, deadline)
     except BaseException:
         await stack.aclose()
         raise
@@ -147,7 +150,9 @@ async def chat_completions(
 
     if not body.stream:
         try:
-            text = await asyncio.to_thread(_collect, run, pieces, matcher)
+            # Its own thread, awaited to the end: a client that leaves stops the generation
+            # (through the deadline) and the slot frees only once it has stopped.
+            text = await run_in_worker(deadline, "chat-collect", _collect, run, pieces, matcher)
         finally:
             await stack.aclose()
         if run.error is not None:
@@ -243,11 +248,12 @@ async def _sse(
             yield _event(chunk(ChatCompletionChunkDelta(content=rest)))
         await asyncio.to_thread(run.done.wait, 300)
         if run.error is not None:
+            stopped = isinstance(run.error, WorkStopped)
             err = {
                 "error": {
                     "message": str(run.error),
-                    "type": "server_error",
-                    "code": "generation_failed",
+                    "type": "timeout_error" if stopped else "server_error",
+                    "code": "deadline_exceeded" if stopped else "generation_failed",
                 }
             }
             yield f"data: {json.dumps(err)}\n\n"

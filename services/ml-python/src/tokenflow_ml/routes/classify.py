@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 import time
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 from tokenflow_ml.classification import ClassifyJob
-from tokenflow_ml.deps import Services, get_services
+from tokenflow_ml.deps import DeadlineDep, ServicesDep
 from tokenflow_ml.errors import ensure_within_limit
 from tokenflow_ml.schemas import (
     CategoryScore,
@@ -22,9 +22,15 @@ router = APIRouter(tags=["classification"])
 log = logging.getLogger("tokenflow_ml.classify")
 
 ERRORS: dict[int | str, dict[str, object]] = {
-    413: {"model": ErrorResponse, "description": "Prompt longer than ML_MAX_TEXT_CHARS"},
+    # FastAPI's own answer to a body it cannot decode at all (not UTF-8).
+    400: {"model": ErrorResponse, "description": "Body that cannot be decoded"},
+    413: {
+        "model": ErrorResponse,
+        "description": "Prompt or descriptions longer than ML_MAX_TEXT_CHARS",
+    },
     422: {"model": ValidationErrorResponse, "description": "Invalid request body"},
     503: {"model": ErrorResponse, "description": "Model unavailable or saturated"},
+    504: {"model": ErrorResponse, "description": "Stopped at the request's deadline"},
 }
 
 
@@ -32,10 +38,16 @@ ERRORS: dict[int | str, dict[str, object]] = {
     "/classify", response_model=ClassifyResponse, responses=ERRORS, operation_id="classify"
 )
 async def classify(
-    body: ClassifyRequest, services: Services = Depends(get_services)
+    body: ClassifyRequest, services: ServicesDep, deadline: DeadlineDep
 ) -> ClassifyResponse:
     settings = services.settings
     ensure_within_limit("prompt", len(body.prompt), settings.max_text_chars)
+    # Description texts are embedded and cached per text: bounded like the prompt.
+    ensure_within_limit(
+        "descriptions",
+        sum(len(t) for texts in (body.descriptions or {}).values() for t in texts),
+        settings.max_text_chars,
+    )
     method = settings.classifier_backend
     backend = services.registry.get("classification", method)
     descriptions = {
@@ -45,8 +57,7 @@ async def classify(
     if settings.log_prompts:
         log.info("classify input", extra={"prompt": body.prompt})
     started = time.perf_counter()
-    async with services.admitted("classification", backend.model_name):
-        result = await services.batcher.submit(job)
+    result = await services.classify(job, backend.model_name, deadline)
     ranked = sorted(
         (
             CategoryScore(category=c, score=round(s, 6))

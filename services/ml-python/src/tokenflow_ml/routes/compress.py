@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 from tokenflow_ml.compression import WordScorer, compress_texts
-from tokenflow_ml.deps import Services, get_services
+from tokenflow_ml.deps import DeadlineDep, Services, ServicesDep
 from tokenflow_ml.errors import UnknownMethod, ensure_within_limit
 from tokenflow_ml.schemas import (
     CompressedMessage,
@@ -30,6 +30,7 @@ ERRORS: dict[int | str, dict[str, object]] = {
     413: {"model": ErrorResponse, "description": "Text longer than ML_MAX_TEXT_CHARS"},
     422: {"model": ValidationErrorResponse, "description": "Invalid request body"},
     503: {"model": ErrorResponse, "description": "Model unavailable or saturated"},
+    504: {"model": ErrorResponse, "description": "Stopped at the request's deadline"},
 }
 KEPT_ROLES = frozenset({"system", "developer"})
 
@@ -52,14 +53,14 @@ def _preserve(services: Services, options: CompressOptions) -> list[str]:
     "/compress", response_model=CompressResponse, responses=ERRORS, operation_id="compress"
 )
 async def compress(
-    body: CompressRequest, services: Services = Depends(get_services)
+    body: CompressRequest, services: ServicesDep, deadline: DeadlineDep
 ) -> CompressResponse:
     ensure_within_limit("text", len(body.text), services.settings.max_text_chars)
     scorer = _scorer(services, body)
     if services.settings.log_prompts:
         log.info("compress input", extra={"text": body.text})
     result = await services.run(
-        "compression", scorer.model_name, compress_texts, scorer, [body.text], [True],
+        "compression", scorer.model_name, deadline, compress_texts, scorer, [body.text], [True],
         body.ratio, body.target_tokens, body.force_tokens, _preserve(services, body),
         body.question,
     )  # fmt: skip
@@ -93,7 +94,7 @@ def compressible(messages: list[CompressMessage]) -> list[bool]:
     operation_id="compressMessages",
 )
 async def compress_messages(
-    body: CompressMessagesRequest, services: Services = Depends(get_services)
+    body: CompressMessagesRequest, services: ServicesDep, deadline: DeadlineDep
 ) -> CompressMessagesResponse:
     ensure_within_limit(
         "messages", sum(len(m.content) for m in body.messages), services.settings.max_text_chars
@@ -106,7 +107,7 @@ async def compress_messages(
                       if m.role == "user" and not c]  # fmt: skip
         question = kept_users[-1] if kept_users else None
     result = await services.run(
-        "compression", scorer.model_name, compress_texts, scorer,
+        "compression", scorer.model_name, deadline, compress_texts, scorer,
         [m.content for m in body.messages], flags, body.ratio, body.target_tokens,
         body.force_tokens, _preserve(services, body), question,
     )  # fmt: skip
