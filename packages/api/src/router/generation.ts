@@ -5,14 +5,16 @@ import { publicProcedure } from '../trpc'
 import { trackEvents } from './stream-procedure'
 
 export const generationRouter = {
-  stream: publicProcedure.input(generateInputSchema).subscription(async ({ ctx, input, signal }) => {
-    const events = await ctx.services.generation.stream(input, {
-      signal,
-      requestId: ctx.requestId,
-      lastEventId: input.lastEventId,
-    })
-    return trackEvents(events, signal)
-  }),
+  stream: publicProcedure
+    .input(generateInputSchema)
+    .subscription(async ({ ctx, input, signal }) => {
+      const events = await ctx.services.generation.stream(input, {
+        signal,
+        requestId: ctx.requestId,
+        lastEventId: input.lastEventId,
+      })
+      return trackEvents(events, signal)
+    }),
   cancel: publicProcedure
     .input(cancelInputSchema)
     .output(cancelOutputSchema)
