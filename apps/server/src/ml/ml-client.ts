@@ -47,10 +47,12 @@ const isServiceFailure = (error: Error) =>
   error instanceof MlTimeoutError ||
   (error instanceof MlHttpError && error.status >= 500 && error.status !== 503)
 
-// Retrying is worth it only when the request never reached a healthy service.
+// Retrying is worth it only when the request never reached a healthy service. A 504 is the
+// service's own deadline (the X-Request-Timeout-Ms every call sends) passing: retrying would
+// repeat the work that just ran out of time.
 const isRetryable = (error: Error) =>
   (error instanceof MlUnavailableError && error.reason === 'unreachable') ||
-  (error instanceof MlHttpError && (error.status === 502 || error.status === 504))
+  (error instanceof MlHttpError && error.status === 502)
 
 const detailOf = (body: unknown, fallback: string): string => {
   if (body && typeof body === 'object' && 'detail' in body) {
@@ -93,6 +95,8 @@ export const createMlClient = (options: MlClientOptions) => {
     accept: 'application/json',
     ...(requestId ? { 'x-request-id': requestId } : {}),
     ...(options.token ? { 'x-internal-token': options.token } : {}),
+    // The service stops the work itself once the gateway would no longer wait for it.
+    'x-request-timeout-ms': String(options.timeoutMs),
   })
 
   const attempt = async (
