@@ -9,9 +9,7 @@ import { trpc } from './trpc'
 export const createTrpcClient = (url = '/trpc') => {
   const client = trpc.createClient({
     links: [
-      cancelOnUnsubscribeLink((router, streamId) => {
-        client[router].cancel.mutate({ streamId }).catch(() => undefined)
-      }),
+      cancelOnUnsubscribeLink(() => client),
       splitLink({
         condition: (op) => op.type === 'subscription',
         true: httpSubscriptionLink({ url }),

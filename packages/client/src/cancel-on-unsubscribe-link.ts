@@ -3,14 +3,11 @@
 // it: when a `generation.stream` or `routing.stream` subscription is unsubscribed before its
 // `end` or `error` event, it calls that router's `cancel` mutation with the stream's id (from the
 // `metadata` event), so the provider request stops at once.
-import type { TRPCLink } from '@trpc/client'
-import type { AnyRouter } from '@trpc/server'
+import type { AppRouter } from '@tokenflow/api'
+import type { TRPCClient, TRPCLink } from '@trpc/client'
 import { observable } from '@trpc/server/observable'
 
-export type StreamRouter = 'generation' | 'routing'
-
-/** Sends the cancel; a failure is the caller's to ignore (the resume window still ends it). */
-export type CancelStream = (router: StreamRouter, streamId: string) => void
+type StreamRouter = 'generation' | 'routing'
 
 const streamRouters: Record<string, StreamRouter> = {
   'generation.stream': 'generation',
@@ -25,8 +22,12 @@ const eventOf = (data: unknown): EventFields => {
   return typeof outer.type === 'string' ? outer : (outer.data ?? {})
 }
 
+/**
+ * `client` is the client this link is part of (a getter: the link is built before it). A failed
+ * cancel is ignored: the resume window still ends the stream.
+ */
 export const cancelOnUnsubscribeLink =
-  <TRouter extends AnyRouter>(cancel: CancelStream): TRPCLink<TRouter> =>
+  (client: () => TRPCClient<AppRouter>): TRPCLink<AppRouter> =>
   () =>
   ({ op, next }) => {
     const router = streamRouters[op.path]
@@ -56,7 +57,11 @@ export const cancelOnUnsubscribeLink =
         // Decided first: the subscription link completes its observer as it tears down.
         const running = !finished && streamId
         subscription.unsubscribe()
-        if (running) cancel(router, running)
+        if (running) {
+          client()
+            [router].cancel.mutate({ streamId: running })
+            .catch(() => undefined)
+        }
       }
     })
   }

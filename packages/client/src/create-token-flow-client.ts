@@ -26,9 +26,7 @@ export const createTokenFlowClient = ({ url, apiKey }: TokenFlowClientOptions): 
     apiKey ? { authorization: `Bearer ${apiKey}` } : {}
   const client: TokenFlowClient = createTRPCClient<AppRouter>({
     links: [
-      cancelOnUnsubscribeLink((router, streamId) => {
-        client[router].cancel.mutate({ streamId }).catch(() => undefined)
-      }),
+      cancelOnUnsubscribeLink(() => client),
       splitLink({
         condition: (op) => op.type === 'subscription',
         true: httpSubscriptionLink({

@@ -1,5 +1,4 @@
 export type { RouterInputs, RouterOutputs, StreamEvent } from '@tokenflow/api'
-export type { CancelStream, StreamRouter } from './cancel-on-unsubscribe-link'
 export { cancelOnUnsubscribeLink } from './cancel-on-unsubscribe-link'
 export type { TokenFlowClient, TokenFlowClientOptions } from './create-token-flow-client'
 export { createTokenFlowClient } from './create-token-flow-client'

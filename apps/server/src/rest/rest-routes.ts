@@ -221,9 +221,9 @@ export const createRestRoutes = ({ services, onStreamError, heartbeatMs }: RestR
   on(routes.cancelStream, async (c) => {
     const streamId = c.req.param('id') ?? ''
     // A stream id belongs to one of the two services; asking both costs a map lookup.
-    const { cancelled } = services.generation.cancel({ streamId }).cancelled
-      ? { cancelled: true }
-      : services.routing.cancel({ streamId })
+    const cancelled =
+      services.generation.cancel({ streamId }).cancelled ||
+      services.routing.cancel({ streamId }).cancelled
     if (!cancelled) {
       throw new TRPCError({ code: 'NOT_FOUND', message: `no running stream ${streamId}` })
     }

@@ -30,9 +30,7 @@ const unusedServices: Services = {
 export function renderWithServices(ui: ReactNode, services: Partial<Services>) {
   const client = trpc.createClient({
     links: [
-      cancelOnUnsubscribeLink((router, streamId) => {
-        client[router].cancel.mutate({ streamId }).catch(() => undefined)
-      }),
+      cancelOnUnsubscribeLink(() => client),
       unstable_localLink({
         router: appRouter,
         createContext: async () => createContext({ ...unusedServices, ...services }),
