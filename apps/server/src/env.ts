@@ -33,6 +33,16 @@ export const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(8000),
   ML_SERVICE_URL: z.url().default('http://127.0.0.1:8001'),
+  /**
+   * Redis shared by every gateway replica (rate limits, resumable streams, cancels, the result
+   * cache); unset: all of it stays in this process.
+   */
+  REDIS_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .optional(),
+  ),
   ML_INTERNAL_TOKEN: optionalString,
   ML_TIMEOUT_MS: positiveInt(30_000),
   /** Consecutive ML failures that open the circuit breaker. */

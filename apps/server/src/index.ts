@@ -8,18 +8,20 @@ import { createLogger } from './observability/logger'
 import { createMetrics } from './observability/metrics'
 import { logSecrets } from './providers/log-secrets'
 import { createServices } from './services'
+import { createSharedState } from './state/shared-state'
 
 const SHUTDOWN_GRACE_MS = 10_000
 
 const main = () => {
   const env = loadEnv()
   const metrics = createMetrics()
-  const { services, completions, providerTable, mlProbe } = createServices(env, { metrics })
-  const logger = createLogger({
-    level: env.LOG_LEVEL,
-    logPrompts: env.LOG_PROMPTS,
-    secrets: logSecrets(env, providerTable),
-  })
+  const loggerWith = (secrets: string[]) =>
+    createLogger({ level: env.LOG_LEVEL, logPrompts: env.LOG_PROMPTS, secrets })
+  // Redis URLs may carry a password: it is redacted like the provider keys.
+  const redisSecrets = env.REDIS_URL ? [new URL(env.REDIS_URL).password].filter(Boolean) : []
+  const state = createSharedState({ url: env.REDIS_URL, logger: loggerWith(redisSecrets) })
+  const { services, completions, providerTable, mlProbe } = createServices(env, { metrics, state })
+  const logger = loggerWith([...logSecrets(env, providerTable), ...redisSecrets])
   if (env.CATALOG_FILE) logger.warn('CATALOG_FILE is deprecated: rename it to TOKENFLOW_CONFIG')
   const app = createApp({
     completions,
@@ -33,6 +35,7 @@ const main = () => {
       url: `http://${env.HOST}:${info.port}`,
       auth: env.TOKENFLOW_API_KEYS.length > 0 ? 'api-key' : 'off',
       mlService: env.ML_SERVICE_URL,
+      sharedState: env.REDIS_URL ? 'redis' : 'in process',
     })
   })
   // /readyz answers from this probe; its timer is unref'd, and stopped first on shutdown.
@@ -51,7 +54,7 @@ const main = () => {
     force.unref()
     server.close(() => {
       logger.info('stopped')
-      process.exit(0)
+      void state.close().finally(() => process.exit(0))
     })
     // Idle keep-alive sockets would otherwise hold close() open until they time out.
     if ('closeIdleConnections' in server) server.closeIdleConnections()

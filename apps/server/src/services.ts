@@ -13,6 +13,7 @@ import { createMlProbe } from './health/ml-probe'
 import { servedByMl, withProbedProviders } from './health/probed-providers'
 import { createMlClient } from './ml/ml-client'
 import { createModelService } from './models/create-model-service'
+import { createLogger } from './observability/logger'
 import type { Metrics } from './observability/metrics'
 import { metricsStreamObserver } from './observability/metrics-stream-observer'
 import type { Completions } from './openai/completions'
@@ -20,6 +21,7 @@ import { createProviders } from './providers/create-providers'
 import { resolveProviders } from './providers/resolve-providers'
 import { shippedProviders } from './providers/shipped-providers'
 import { createRoutingService } from './routing/create-routing-service'
+import { createSharedState, type SharedState } from './state/shared-state'
 
 export type ServicesEnv = Pick<
   Env,
@@ -48,7 +50,19 @@ export const version = '0.1.0'
 
 const breakerGauge = { closed: 0, 'half-open': 1, open: 2 } as const
 
-export const createServices = (env: ServicesEnv, { metrics }: { metrics: Metrics }) => {
+export type ServicesDeps = {
+  metrics: Metrics
+  /** Redis shared across replicas (createSharedState); none: every feature keeps local state. */
+  state?: SharedState
+}
+
+export const createServices = (
+  env: ServicesEnv,
+  {
+    metrics,
+    state = createSharedState({ url: undefined, logger: createLogger({ level: 'silent' }) }),
+  }: ServicesDeps,
+) => {
   const config = loadConfig(configFileOf(env), shippedProviders(env))
   const { catalog } = config
   const providerTable = resolveProviders(config.providers, (name) => env.vars[name])
@@ -99,11 +113,11 @@ export const createServices = (env: ServicesEnv, { metrics }: { metrics: Metrics
     generation,
     routing,
     models: createModelService({ catalog, providers }),
-    health: createHealthService({ ml, probe: mlProbe, providers, version }),
+    health: createHealthService({ ml, probe: mlProbe, providers, state, version }),
   }
   // The OpenAI-compatible API streams through the same generation and routing, with its wider
   // messages and passthrough fields.
   const completions: Completions = { generation, routing }
   // The resolved table goes back too: the logger's redaction list is built from it (logSecrets).
-  return { services, completions, ml, mlProbe, providers, catalog, providerTable }
+  return { services, completions, ml, mlProbe, providers, catalog, providerTable, state }
 }

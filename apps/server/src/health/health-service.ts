@@ -14,6 +14,8 @@ export type HealthServiceOptions = {
   ml: Pick<MlClient, 'breakerState' | 'baseUrl'>
   probe: Pick<MlProbe, 'check'>
   providers: ProviderStatusSource | null
+  /** Redis, when the gateway shares state through it (SharedState.health). */
+  state?: { health(): DependencyHealth }
   version: string
   startedAt?: number
 }
@@ -79,18 +81,21 @@ export const createHealthService = (options: HealthServiceOptions): HealthServic
         providerHealth(options.providers),
       ])
       const configured = providers.filter((p) => p.status !== 'unconfigured')
+      const state = options.state?.health()
+      // Redis away is degraded, not down: every feature serves from local state meanwhile.
       const status =
         ml.status === 'down'
           ? 'down'
           : configured.some((p) => p.status === 'down') ||
-              !configured.some((p) => p.status === 'up')
+              !configured.some((p) => p.status === 'up') ||
+              state?.status === 'down'
             ? 'degraded'
             : 'ok'
       return {
         status,
         version: options.version,
         uptimeS: Math.round((Date.now() - startedAt) / 1000),
-        dependencies: [ml, ...providers],
+        dependencies: [ml, ...providers, ...(state ? [state] : [])],
       }
     },
   }

@@ -5,7 +5,7 @@ export const dependencyStatusSchema = z.enum(['up', 'down', 'unconfigured'])
 
 export const dependencyHealthSchema = z.object({
   name: z.string(),
-  kind: z.enum(['ml', 'provider']),
+  kind: z.enum(['ml', 'provider', 'state']),
   status: dependencyStatusSchema,
   detail: z.string(),
   latencyMs: z.number().nonnegative().nullable(),
