@@ -313,7 +313,7 @@ describe('generation.stream', () => {
 describe('generation.cancel and routing.cancel', () => {
   it('validate the stream id and answer what the service did', async () => {
     const cancelled: string[] = []
-    const cancel = ({ streamId }: { streamId: string }) => {
+    const cancel = async ({ streamId }: { streamId: string }) => {
       cancelled.push(streamId)
       return { cancelled: streamId === 'live' }
     }

@@ -42,7 +42,7 @@ export interface ClassificationService {
  */
 export interface StreamingService<Input> {
   stream(input: Input, options: StreamOptions): Promise<AsyncIterable<TrackedEvent>>
-  cancel(input: CancelInput): CancelOutput
+  cancel(input: CancelInput): Promise<CancelOutput>
 }
 
 export type GenerationService = StreamingService<GenerateInput>

@@ -116,6 +116,6 @@ export const createGenerationService = (deps: GenerationServiceDeps): DirectGene
         { messages: toMessages(input), sampling: samplingOf(input), compress: input.compress },
         options,
       ),
-    cancel: ({ streamId }) => ({ cancelled: hub.cancel(streamId) }),
+    cancel: async ({ streamId }) => ({ cancelled: await hub.cancel(streamId) }),
   }
 }

@@ -220,10 +220,11 @@ export const createRestRoutes = ({ services, onStreamError, heartbeatMs }: RestR
 
   on(routes.cancelStream, async (c) => {
     const streamId = c.req.param('id') ?? ''
-    // A stream id belongs to one of the two services; asking both costs a map lookup.
+    // A stream id belongs to one of the two services; asking both costs a map lookup (and, for
+    // a stream another replica produces, a Redis lookup).
     const cancelled =
-      services.generation.cancel({ streamId }).cancelled ||
-      services.routing.cancel({ streamId }).cancelled
+      (await services.generation.cancel({ streamId })).cancelled ||
+      (await services.routing.cancel({ streamId })).cancelled
     if (!cancelled) {
       throw new TRPCError({ code: 'NOT_FOUND', message: `no running stream ${streamId}` })
     }

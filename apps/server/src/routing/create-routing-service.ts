@@ -202,6 +202,6 @@ export const createRoutingService = (deps: RoutingServiceDeps): Routing => {
         },
         options,
       ),
-    cancel: ({ streamId }) => ({ cancelled: hub.cancel(streamId) }),
+    cancel: async ({ streamId }) => ({ cancelled: await hub.cancel(streamId) }),
   }
 }

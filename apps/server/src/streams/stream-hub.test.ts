@@ -93,11 +93,11 @@ describe('stream hub', () => {
     const id = hub.start(ticker(5, (at) => (abortedAt = at)))
     await take(hub.follow(id, undefined), 2)
     const cancelledAt = performance.now()
-    expect(hub.cancel(id)).toBe(true)
+    expect(await hub.cancel(id)).toBe(true)
     await expect.poll(() => abortedAt, { timeout: 1_000, interval: 2 }).toBeGreaterThan(0)
     expect(abortedAt - cancelledAt).toBeLessThan(100)
     await expect.poll(() => hub.cancel(id), { timeout: 1_000, interval: 5 }).toBe(false)
-    expect(hub.cancel('no-such-stream')).toBe(false)
+    expect(await hub.cancel('no-such-stream')).toBe(false)
   })
 
   it('holds the producer at the buffer bound while the reader does not read', async () => {

@@ -16,8 +16,13 @@
 // - The producer runs at most `bufferBytes` ahead of the furthest reader: past that, `emit` says
 //   so and the producer waits for `room()` before reading more from the provider. With nobody
 //   listening it stops there too, so a stalled or absent client never makes the buffer grow.
+//
+// Across replicas (`log`, with REDIS_URL): every event also goes to Redis, and readers here see
+// it once Redis holds it; a resume or cancel for a stream this replica does not hold is served
+// from there (SharedStreamLog). A reader on another replica counts as a reader here.
 import { randomUUID } from 'node:crypto'
 import type { StreamEvent, TrackedEvent } from '@tokenflow/api'
+import { LIVE_TTL_MS, type SharedStreamLog, type StreamWriter } from './shared-stream-log'
 
 export type StreamHubOptions = {
   /** Events kept per stream for resume (STREAM_REPLAY_LIMIT); 1000 unless set. */
@@ -26,10 +31,12 @@ export type StreamHubOptions = {
   replayBytes?: number
   /** How far the producer may run ahead of its readers (STREAM_BUFFER_BYTES); 64 KiB. */
   bufferBytes?: number
-  /** How long a finished stream stays resumable; 30 s unless set. */
+  /** How long a finished stream stays resumable; STREAM_GRACE_MS unless set. */
   graceMs?: number
   /** How long a stream with no reader keeps generating (STREAM_RESUME_WINDOW_MS); 10 s. */
   resumeWindowMs?: number
+  /** The streams' events in Redis, for replicas that do not hold them; none: this process only. */
+  log?: SharedStreamLog
 }
 
 /** Publishes an event; false when the producer is `bufferBytes` ahead and should await `room`. */
@@ -61,6 +68,13 @@ class LiveStream {
   events: Buffered[] = []
   firstSeq = 0
   nextSeq = 0
+  /** Events before this seq may be read: all of them, or (durable) those Redis already holds. */
+  visibleSeq = 0
+  /** Writes the events to Redis (null: this process only). */
+  writer: StreamWriter | null = null
+  durable = false
+  /** When a reader on another replica last reported in. */
+  remoteReaderAt = 0
   /** Bytes published so far, and where the oldest buffered event starts. */
   producedBytes = 0
   firstByte = 0
@@ -87,6 +101,7 @@ class LiveStream {
     this.producedBytes += bytesOf(event)
     this.events.push({ id: `${this.id}:${this.nextSeq}`, event, endByte: this.producedBytes })
     this.nextSeq += 1
+    if (!this.durable) this.visibleSeq = this.nextSeq
     const { replayLimit, replayBytes } = this.limits
     while (
       this.events.length > 1 &&
@@ -98,6 +113,26 @@ class LiveStream {
     }
     this.wake()
     return this.hasRoom()
+  }
+
+  /** Redis holds every event before `seq`. */
+  persisted(seq: number) {
+    if (seq <= this.visibleSeq) return
+    this.visibleSeq = seq
+    this.wake()
+  }
+
+  /** Redis is gone for this stream: its readers here see every event again. */
+  localOnly() {
+    this.durable = false
+    this.visibleSeq = this.nextSeq
+    this.wake()
+  }
+
+  /** A reader on another replica took event `seq`. */
+  remoteRead(seq: number) {
+    this.remoteReaderAt = Date.now()
+    this.taken(seq)
   }
 
   /** A reader took event `seq`: the producer may be allowed on. */
@@ -155,6 +190,9 @@ export const parseEventId = (id: string): { streamId: string; seq: number } | nu
   return { streamId: id.slice(0, at), seq }
 }
 
+/** How long a finished stream stays resumable, here and in Redis. */
+export const STREAM_GRACE_MS = 30_000
+
 export type StreamHub = ReturnType<typeof createStreamHub>
 
 export const createStreamHub = (options: StreamHubOptions = {}) => {
@@ -163,9 +201,14 @@ export const createStreamHub = (options: StreamHubOptions = {}) => {
   // The replay buffer holds at least what the producer may run ahead, or a reader that fell
   // behind by the whole buffer could not be served from it.
   const replayBytes = Math.max(options.replayBytes ?? 1024 * 1024, bufferBytes)
-  const graceMs = options.graceMs ?? 30_000
+  const graceMs = options.graceMs ?? STREAM_GRACE_MS
   const resumeWindowMs = options.resumeWindowMs ?? 10_000
   const streams = new Map<string, LiveStream>()
+  const { log } = options
+  log?.onCancel((id) => {
+    const stream = streams.get(id)
+    if (stream && !stream.done) stream.upstream.abort(new Error('the stream was cancelled'))
+  })
 
   const attach = (stream: LiveStream) => {
     stream.subscribers += 1
@@ -175,11 +218,20 @@ export const createStreamHub = (options: StreamHubOptions = {}) => {
   const detach = (stream: LiveStream) => {
     stream.subscribers -= 1
     if (stream.subscribers > 0 || stream.done) return
-    const abandon = () =>
+    const abandon = async () => {
+      // A client that came back through another replica is still reading.
+      const elsewhere =
+        Date.now() - stream.remoteReaderAt < LIVE_TTL_MS || (await stream.writer?.heartbeat())
+      if (stream.done || stream.subscribers > 0) return
+      if (elsewhere) {
+        stream.detachTimer = setTimeout(abandon, resumeWindowMs).unref()
+        return
+      }
       stream.upstream.abort(
         new Error(`the client went away and did not come back within ${resumeWindowMs} ms`),
       )
-    if (resumeWindowMs <= 0) abandon()
+    }
+    if (resumeWindowMs <= 0) void abandon()
     else stream.detachTimer = setTimeout(abandon, resumeWindowMs).unref()
   }
 
@@ -201,7 +253,7 @@ export const createStreamHub = (options: StreamHubOptions = {}) => {
           yield expired(`events after ${stream.id}:${cursor} are no longer buffered`)
           return
         }
-        while (cursor + 1 < stream.nextSeq && !signal?.aborted) {
+        while (cursor + 1 < stream.visibleSeq && !signal?.aborted) {
           cursor += 1
           const buffered = stream.events[cursor - stream.firstSeq]
           // Counted as read when the consumer asks for the next one: a consumer that awaits
@@ -227,18 +279,27 @@ export const createStreamHub = (options: StreamHubOptions = {}) => {
       const id = randomUUID()
       const stream = new LiveStream(id, { replayLimit, replayBytes, bufferBytes })
       streams.set(id, stream)
-      producer({
-        emit: (event) => stream.publish(event),
-        room: () => stream.room(),
-        signal: stream.upstream.signal,
-        streamId: id,
-      })
+      const writer =
+        log?.writer(id, {
+          onPersisted: (seq) => stream.persisted(seq),
+          onLost: () => stream.localOnly(),
+          onRemoteReader: (seq) => stream.remoteRead(seq),
+        }) ?? null
+      stream.writer = writer
+      stream.durable = writer !== null
+      const emit: Emit = (event) => {
+        if (stream.done) return true
+        writer?.append(stream.nextSeq, event)
+        return stream.publish(event)
+      }
+      producer({ emit, room: () => stream.room(), signal: stream.upstream.signal, streamId: id })
         .catch((error: unknown) => {
           const message = error instanceof Error ? error.message : String(error)
-          stream.publish({ type: 'error', code: 'INTERNAL', message, retryable: false })
+          emit({ type: 'error', code: 'INTERNAL', message, retryable: false })
         })
         .finally(() => {
           stream.finish()
+          writer?.finish()
           clearTimeout(stream.detachTimer)
           setTimeout(() => streams.delete(id), graceMs).unref()
         })
@@ -251,26 +312,38 @@ export const createStreamHub = (options: StreamHubOptions = {}) => {
       return follow(stream, -1, signal)
     },
 
-    /** Events after `lastEventId`, live if the stream still runs; RESUME_EXPIRED if unknown. */
+    /**
+     * Events after `lastEventId`, live if the stream still runs (here or, through the log, on
+     * another replica); RESUME_EXPIRED if unknown.
+     */
     async *resume(lastEventId: string, signal: AbortSignal | undefined) {
       const parsed = parseEventId(lastEventId)
       const stream = parsed ? streams.get(parsed.streamId) : undefined
-      if (!parsed || !stream || parsed.seq >= stream.nextSeq) {
-        yield expired(`stream of event ${lastEventId} is unknown or has expired`)
+      if (parsed && stream && parsed.seq < stream.nextSeq) {
+        yield* follow(stream, parsed.seq, signal)
         return
       }
-      yield* follow(stream, parsed.seq, signal)
+      const elsewhere =
+        parsed && !stream ? await log?.follow(parsed.streamId, parsed.seq, signal) : null
+      if (elsewhere) {
+        yield* elsewhere
+        return
+      }
+      yield expired(`stream of event ${lastEventId} is unknown or has expired`)
     },
 
     /**
-     * Aborts a stream's upstream now. True when the stream was still generating; false when it
-     * had finished or is unknown (already expired, or never existed).
+     * Aborts a stream's upstream now, here or on the replica producing it. True when the stream
+     * was still generating; false when it had finished or is unknown (expired, or never existed).
      */
-    cancel(id: string): boolean {
+    async cancel(id: string): Promise<boolean> {
       const stream = streams.get(id)
-      if (!stream || stream.done) return false
-      stream.upstream.abort(new Error('the stream was cancelled'))
-      return true
+      if (stream) {
+        if (stream.done) return false
+        stream.upstream.abort(new Error('the stream was cancelled'))
+        return true
+      }
+      return (await log?.cancel(id)) ?? false
     },
 
     /** Streams still producing or within their grace period. */

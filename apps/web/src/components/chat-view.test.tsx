@@ -61,7 +61,7 @@ describe('ChatView', () => {
           aborted = true
         })()
       },
-      cancel: ({ streamId }) => {
+      cancel: async ({ streamId }) => {
         cancelled.push(streamId)
         return { cancelled: true }
       },
@@ -105,7 +105,7 @@ describe('ChatView', () => {
             },
           }
         })(),
-      cancel: () => ({ cancelled: false }),
+      cancel: async () => ({ cancelled: false }),
     }
     renderWithServices(<ChatView />, { routing })
     send('Hi')
@@ -120,7 +120,7 @@ describe('ChatView', () => {
     const seen: RouteInput[] = []
     const routing: RoutingService = {
       stream: async (input) => answer(input),
-      cancel: () => ({ cancelled: false }),
+      cancel: async () => ({ cancelled: false }),
     }
     async function* answer(input: RouteInput): AsyncIterable<TrackedEvent> {
       seen.push(input)
