@@ -1,6 +1,7 @@
 // Builds the gateway: tRPC at /trpc, the seed's REST API at /api, the OpenAI-compatible API at
 // /v1, health, metrics and the OpenAPI document. Tests call createApp(...).request() without a
 // port; src/index.ts serves it.
+import { hostname } from 'node:os'
 import { trpcServer } from '@hono/trpc-server'
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { appRouter, createContext, healthSchema, type Services } from '@tokenflow/api'
@@ -33,12 +34,15 @@ import { jsonError } from './rest/json-error'
 import { RestInputError } from './rest/parse-body'
 import { createRestRoutes } from './rest/rest-routes'
 import { version } from './services'
+import type { SharedState } from './state/shared-state'
 
 export type AppConfig = {
   /** Accepted API keys; empty turns auth off. */
   apiKeys: string[]
   /** Requests per client per minute on /trpc, /api and /v1; 0 turns the limit off. */
   rateLimitPerMinute: number
+  /** Request tokens (estimated from the body size) per client per minute; 0 turns it off. */
+  tokensPerMinute: number
   /** Wrong API keys per client address per minute before it gets 429; 0 turns the limit off. */
   authFailureLimit: number
   /** Reverse proxies in front whose X-Forwarded-For entries name the client; 0: none. */
@@ -49,6 +53,8 @@ export type AppConfig = {
   heartbeatMs: number
   /** A client that reads nothing for this long is disconnected (its streams stay resumable). */
   stallMs: number
+  /** Sent as X-TokenFlow-Replica on every response, so a client behind a balancer sees which. */
+  replicaId: string
 }
 
 export type AppDeps = {
@@ -58,29 +64,35 @@ export type AppDeps = {
   config?: Partial<AppConfig>
   logger?: Logger
   metrics?: Metrics
+  /** Redis shared with the other replicas for the rate limits; none: counted in this process. */
+  state?: SharedState
 }
 
 /** The app's settings as the environment gives them. */
 export const appConfigFromEnv = (env: Env): AppConfig => ({
   apiKeys: env.TOKENFLOW_API_KEYS,
   rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+  tokensPerMinute: env.RATE_LIMIT_TOKENS_PER_MINUTE,
   authFailureLimit: env.AUTH_FAILURE_LIMIT,
   trustProxyHops: env.TRUST_PROXY,
   corsOrigins: env.CORS_ORIGINS,
   bodyLimitBytes: env.BODY_LIMIT_BYTES,
   heartbeatMs: env.SSE_HEARTBEAT_MS,
   stallMs: env.STREAM_STALL_MS,
+  replicaId: env.REPLICA_ID ?? `${hostname()}:${env.PORT}`,
 })
 
 const defaults: AppConfig = {
   apiKeys: [],
   rateLimitPerMinute: 0,
+  tokensPerMinute: 0,
   authFailureLimit: 20,
   trustProxyHops: 0,
   corsOrigins: ['http://localhost:3000', 'http://127.0.0.1:3000'],
   bodyLimitBytes: 1_048_576,
   heartbeatMs: 5_000,
   stallMs: 30_000,
+  replicaId: hostname(),
 }
 
 const healthzRoute = createRoute({
@@ -115,7 +127,14 @@ const readyzRoute = createRoute({
 
 const procedureNames = new Set(Object.keys(appRouter._def.procedures))
 
-export const createApp = ({ services, completions, config = {}, logger, metrics }: AppDeps) => {
+export const createApp = ({
+  services,
+  completions,
+  config = {},
+  logger,
+  metrics,
+  state,
+}: AppDeps) => {
   const settings = { ...defaults, ...config }
   const log = logger ?? createLogger({ level: 'silent' })
   const registry = metrics ?? createMetrics({ defaultMetrics: false })
@@ -130,6 +149,10 @@ export const createApp = ({ services, completions, config = {}, logger, metrics 
   app.use('*', sendStreams())
   app.use('*', stallGuard({ stallMs: settings.stallMs }))
   app.use('*', requestId({ headerName: 'X-Request-Id' }))
+  app.use('*', async (c, next) => {
+    c.header('X-TokenFlow-Replica', settings.replicaId)
+    await next()
+  })
   app.use('*', accessLog({ logger: log, metrics: registry, procedures: procedureNames }))
   // Errors under /v1 are written the OpenAI way, whichever middleware or handler raises them.
   app.use('/v1/*', async (c, next) => {
@@ -137,13 +160,20 @@ export const createApp = ({ services, completions, config = {}, logger, metrics 
     await next()
   })
   // One instance of each for the three APIs, so a client's failed keys and requests are counted
-  // once across them, not once per prefix.
+  // once across them, not once per prefix (and, through Redis, once across replicas).
+  const redis = state?.redis ?? null
   const auth = apiKeyAuth({
     keys: settings.apiKeys,
     failureLimit: settings.authFailureLimit,
     clientOf: addressOf,
+    redis,
   })
-  const limit = rateLimit({ perMinute: settings.rateLimitPerMinute, clientOf: callerOf })
+  const limit = rateLimit({
+    perMinute: settings.rateLimitPerMinute,
+    tokensPerMinute: settings.tokensPerMinute,
+    clientOf: callerOf,
+    redis,
+  })
   for (const path of ['/trpc/*', '/api/*', '/v1/*']) {
     app.use(
       path,
@@ -156,7 +186,7 @@ export const createApp = ({ services, completions, config = {}, logger, metrics 
           'X-Request-Id',
           'Last-Event-ID',
         ],
-        exposeHeaders: ['X-Request-Id', 'Retry-After', ...DECISION_HEADERS],
+        exposeHeaders: ['X-Request-Id', 'X-TokenFlow-Replica', 'Retry-After', ...DECISION_HEADERS],
         maxAge: 600,
       }),
     )

@@ -28,6 +28,7 @@ const main = () => {
     services,
     logger,
     metrics,
+    state,
     config: appConfigFromEnv(env),
   })
   const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (info) => {

@@ -6,15 +6,18 @@ import { createLogger } from '../src/observability/logger'
 import { createMetrics } from '../src/observability/metrics'
 import { logSecrets } from '../src/providers/log-secrets'
 import { createServices } from '../src/services'
+import type { SharedState } from '../src/state/shared-state'
 
 export const buildApp = (
   rawEnv: Record<string, string | undefined> = {},
   config: Partial<AppConfig> = {},
+  /** Redis shared with other apps built here, as replicas share it; none: all in process. */
+  state?: SharedState,
 ) => {
   const env = parseEnv({ LOCAL_MODEL_ENABLED: 'false', ...rawEnv })
   const lines: string[] = []
   const metrics = createMetrics({ defaultMetrics: false })
-  const wired = createServices(env, { metrics })
+  const wired = createServices(env, { metrics, state })
   const secrets = logSecrets(env, wired.providerTable)
   const logger = createLogger({
     level: 'debug',
@@ -27,6 +30,7 @@ export const buildApp = (
     completions: wired.completions,
     logger,
     metrics,
+    state: wired.state,
     config: { ...appConfigFromEnv(env), rateLimitPerMinute: 0, ...config },
   })
   return { app, env, lines, secrets, metrics, ...wired }

@@ -1,12 +1,14 @@
 // Optional API-key auth for /trpc, /api and /v1: off when no keys are configured (local use).
 // Keys come as `Authorization: Bearer <key>` (what @tokenflow/client sends) or `X-API-Key`.
 // Wrong keys are counted per client address: past `failureLimit` in a minute the address gets
-// 429 before its key is even looked at, so guessing keys costs a minute per few tries.
+// 429 before its key is even looked at, so guessing keys costs a minute per few tries. The counts
+// are shared like the rate limit's: in Redis across replicas when there is one, else in memory.
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { Context, MiddlewareHandler } from 'hono'
+import type { Redis } from 'ioredis'
 import type { AppEnv } from '../app-env'
 import { jsonError } from '../rest/json-error'
-import { createWindowCounter } from './window-counter'
+import { minuteLimiter, secondsLeft } from './rate-limit'
 
 export type ApiKeyAuthOptions = {
   keys: string[]
@@ -14,7 +16,8 @@ export type ApiKeyAuthOptions = {
   failureLimit?: number
   /** The client address failures are counted under (clientAddress). */
   clientOf?: (c: Context<AppEnv>) => string
-  now?: () => number
+  /** The shared Redis; null or absent counts in this process only. */
+  redis?: Redis | null
 }
 
 // Hashing first gives equal-length buffers, so the comparison leaks neither content nor length.
@@ -30,18 +33,22 @@ export const apiKeyAuth = ({
   keys,
   failureLimit = 0,
   clientOf = () => 'unknown',
-  now = Date.now,
+  redis = null,
 }: ApiKeyAuthOptions): MiddlewareHandler<AppEnv> => {
   const digests = keys.map(digest)
   // Only failures are counted, and nothing resets a count but its window's end: a success from
   // one address (or from the same one, behind a shared NAT) does not clear anyone's tries.
-  const failures = createWindowCounter({ windowMs: 60_000, now })
+  const failures =
+    failureLimit > 0
+      ? minuteLimiter({ points: failureLimit, keyPrefix: 'tf:rl:auth', redis })
+      : null
   return async function apiKeyAuthMiddleware(c, next) {
     if (digests.length === 0 || c.req.method === 'OPTIONS') return next()
-    const client = failureLimit > 0 ? clientOf(c) : ''
-    if (failureLimit > 0) {
-      const { count, resetS } = failures.peek(client)
-      if (count >= failureLimit) {
+    const client = failures ? clientOf(c) : ''
+    if (failures) {
+      const counted = await failures.get(client)
+      if (counted && counted.consumedPoints >= failureLimit) {
+        const resetS = secondsLeft(counted)
         c.header('Retry-After', String(resetS))
         return jsonError(
           c,
@@ -58,7 +65,7 @@ export const apiKeyAuth = ({
     }
     const presented = digest(key)
     if (!digests.some((known) => timingSafeEqual(known, presented))) {
-      if (failureLimit > 0) failures.hit(client)
+      await failures?.penalty(client)
       c.header('WWW-Authenticate', 'Bearer')
       return jsonError(c, 401, 'UNAUTHORIZED', 'invalid API key')
     }
