@@ -1,5 +1,5 @@
-// Readiness of the gateway's dependencies: the ML service (from the active probe, which goes
-// around the breaker) and each LLM provider (as the provider registry reports it).
+// Readiness of the gateway's dependencies: each ML service replica (from the active probe, which
+// goes around the breakers) and each LLM provider (as the provider registry reports it).
 import type { DependencyHealth, Health, HealthService, ProviderId } from '@tokenflow/api'
 import type { MlClient } from '../ml/ml-client'
 import type { MlProbe } from './ml-probe'
@@ -11,7 +11,7 @@ export type ProviderStatusSource = {
 }
 
 export type HealthServiceOptions = {
-  ml: Pick<MlClient, 'breakerState' | 'baseUrl'>
+  ml: Pick<MlClient, 'breakerState'>
   probe: Pick<MlProbe, 'check'>
   providers: ProviderStatusSource | null
   /** Redis, when the gateway shares state through it (SharedState.health). */
@@ -20,30 +20,35 @@ export type HealthServiceOptions = {
   startedAt?: number
 }
 
+// One dependency per replica: `ml-service` when there is one, `ml-service-1`, `ml-service-2`…
+// in ML_SERVICE_URL's order when there are several.
 const mlHealth = async ({
   ml,
   probe: mlProbe,
-}: HealthServiceOptions): Promise<DependencyHealth> => {
-  const probe = await mlProbe.check()
-  const breaker = ml.breakerState()
-  const latencyMs = Math.round(probe.latencyMs * 10) / 10
-  if (!probe.ok) {
-    const why = probe.status ? `answered ${probe.status}` : probe.body
-    return {
-      name: 'ml-service',
-      kind: 'ml',
-      status: 'down',
-      detail: `ML service at ${ml.baseUrl} ${why}; breaker ${breaker}`,
-      latencyMs: probe.status ? latencyMs : null,
+}: HealthServiceOptions): Promise<DependencyHealth[]> => {
+  const probes = await mlProbe.check()
+  return probes.map((probe, index): DependencyHealth => {
+    const name = probes.length === 1 ? 'ml-service' : `ml-service-${index + 1}`
+    const breaker = ml.breakerState(probe.url)
+    const latencyMs = Math.round(probe.latencyMs * 10) / 10
+    if (!probe.ok) {
+      const why = probe.status ? `answered ${probe.status}` : probe.body
+      return {
+        name,
+        kind: 'ml',
+        status: 'down',
+        detail: `ML service at ${probe.url} ${why}; breaker ${breaker}`,
+        latencyMs: probe.status ? latencyMs : null,
+      }
     }
-  }
-  return {
-    name: 'ml-service',
-    kind: 'ml',
-    status: 'up',
-    detail: `ready; breaker ${breaker}`,
-    latencyMs,
-  }
+    return {
+      name,
+      kind: 'ml',
+      status: 'up',
+      detail: `ready at ${probe.url}; breaker ${breaker}`,
+      latencyMs,
+    }
+  })
 }
 
 const providerHealth = async (
@@ -82,11 +87,14 @@ export const createHealthService = (options: HealthServiceOptions): HealthServic
       ])
       const configured = providers.filter((p) => p.status !== 'unconfigured')
       const state = options.state?.health()
+      const mlDown = ml.filter((replica) => replica.status === 'down').length
+      // Down only when no ML replica answers: the client sends every call to the live ones.
       // Redis away is degraded, not down: every feature serves from local state meanwhile.
       const status =
-        ml.status === 'down'
+        mlDown === ml.length
           ? 'down'
-          : configured.some((p) => p.status === 'down') ||
+          : mlDown > 0 ||
+              configured.some((p) => p.status === 'down') ||
               !configured.some((p) => p.status === 'up') ||
               state?.status === 'down'
             ? 'degraded'
@@ -95,7 +103,7 @@ export const createHealthService = (options: HealthServiceOptions): HealthServic
         status,
         version: options.version,
         uptimeS: Math.round((Date.now() - startedAt) / 1000),
-        dependencies: [ml, ...providers, ...(state ? [state] : [])],
+        dependencies: [...ml, ...providers, ...(state ? [state] : [])],
       }
     },
   }

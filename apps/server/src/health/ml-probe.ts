@@ -1,16 +1,17 @@
-// Active readiness probe of the ML service: GET /ready every `intervalMs` with a short timeout,
-// keeping the latest answer. /readyz, system.health and the providers the ML service serves (the
-// local model) all read it, so none of them reports a dead service as up from an old request;
-// a killed service is seen at the next probe, within intervalMs (+ timeoutMs when it hangs).
-import type { MlClient } from '../ml/ml-client'
+// Active readiness probe of the ML service: GET /ready on every replica every `intervalMs` with a
+// short timeout, keeping the latest answers. /readyz, system.health, the providers the ML service
+// serves (the local model) and the ML client's choice of replica all read them, so none of them
+// takes a dead replica for up from an old request; a killed one is seen at the next probe, within
+// intervalMs (+ timeoutMs when it hangs).
+import type { MlClient, MlProbeAnswer } from '../ml/ml-client'
 
-export type MlProbeResult = Awaited<ReturnType<MlClient['probe']>> & {
+export type MlProbeResult = MlProbeAnswer & {
   /** When the answer came (Date.now()). */
   at: number
 }
 
 export type MlProbeOptions = {
-  ml: Pick<MlClient, 'probe'>
+  ml: Pick<MlClient, 'probe' | 'urls'>
   intervalMs: number
   timeoutMs: number
   /** The ML service's readiness route (services/ml-python routes/ops.py). */
@@ -23,8 +24,11 @@ export type MlProbe = {
   stop(): void
   /** Whether start() runs it; only then does `check()` answer from the timer's latest probe. */
   readonly running: boolean
-  /** The latest probe's answer; while stopped (tests calling app.request), a probe made now. */
-  check(): Promise<MlProbeResult>
+  /**
+   * The latest probe's answers, one per replica in ML_SERVICE_URL's order; while stopped (tests
+   * calling app.request), a probe made now.
+   */
+  check(): Promise<MlProbeResult[]>
 }
 
 export const createMlProbe = ({
@@ -35,16 +39,20 @@ export const createMlProbe = ({
 }: MlProbeOptions): MlProbe => {
   let running = false
   let timer: NodeJS.Timeout | undefined
-  let latest: MlProbeResult | undefined
-  let inflight: Promise<MlProbeResult> | undefined
+  let latest: MlProbeResult[] | undefined
+  let inflight: Promise<MlProbeResult[]> | undefined
   // Each start() begins a new loop; one left over from before a stop() ends at its next turn.
   let loop = 0
 
-  const probeOnce = (): Promise<MlProbeResult> => {
+  const probeOnce = (): Promise<MlProbeResult[]> => {
     if (inflight) return inflight
-    const probe = ml.probe(path, timeoutMs).then((answer) => {
-      latest = { ...answer, at: Date.now() }
-      return latest
+    const probe = Promise.all(
+      ml.urls.map((url) =>
+        ml.probe(path, timeoutMs, url).then((answer) => ({ ...answer, at: Date.now() })),
+      ),
+    ).then((answers) => {
+      latest = answers
+      return answers
     })
     inflight = probe
     void probe.finally(() => {

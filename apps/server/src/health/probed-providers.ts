@@ -1,7 +1,7 @@
 // The providers the ML service serves (the shipped `local` model, or any row whose baseURL lies
-// under ML_SERVICE_URL) take their reachability from the ML probe while it runs, instead of
-// the registry's cached check of a few seconds ago: /readyz, models.list and routing then see a
-// dead ML service as a dead local model at the same probe.
+// under one of ML_SERVICE_URL's replicas) take their reachability from the ML probe of that
+// replica while it runs, instead of the registry's cached check of a few seconds ago: /readyz,
+// models.list and routing then see a dead replica as a dead local model at the same probe.
 import type { ProviderRegistry, ProviderStatuses } from '../providers/create-providers'
 import type { ResolvedProvider } from '../providers/resolve-providers'
 import type { MlProbe, MlProbeResult } from './ml-probe'
@@ -9,23 +9,25 @@ import type { MlProbe, MlProbeResult } from './ml-probe'
 export type ProbedProvidersOptions = {
   registry: ProviderRegistry
   probe: Pick<MlProbe, 'check' | 'running'>
-  /** Ids of the providers the ML service serves (servedByMl). */
-  served: readonly string[]
-  mlUrl: string
+  /** The providers the ML service serves (servedByMl). */
+  served: readonly MlServedProvider[]
 }
+
+/** A provider whose API is an ML replica's: `mlUrl` is that replica, as the ML client names it. */
+export type MlServedProvider = { id: string; mlUrl: string }
 
 const trimSlashes = (url: string) => url.replace(/\/+$/, '')
 
-/** The providers whose API is the ML service's. */
-export const servedByMl = (providers: readonly ResolvedProvider[], mlUrl: string): string[] => {
-  const base = trimSlashes(mlUrl)
-  return providers
-    .filter(({ baseURL }) => {
-      const url = baseURL ? trimSlashes(baseURL) : ''
-      return url === base || url.startsWith(`${base}/`)
-    })
-    .map(({ id }) => id)
-}
+/** The providers whose API is the ML service's, each with the replica it lies under. */
+export const servedByMl = (
+  providers: readonly ResolvedProvider[],
+  mlUrls: readonly string[],
+): MlServedProvider[] =>
+  providers.flatMap(({ id, baseURL }) => {
+    const url = baseURL ? trimSlashes(baseURL) : ''
+    const mlUrl = mlUrls.map(trimSlashes).find((base) => url === base || url.startsWith(`${base}/`))
+    return mlUrl ? [{ id, mlUrl }] : []
+  })
 
 // /ready lists each capability; the local model needs `generation` loaded, whatever the others
 // do (a 503 while compression still loads leaves the chat model usable). null: no such list.
@@ -41,7 +43,8 @@ const generationLoaded = (body: string): boolean | null => {
   }
 }
 
-const fromProbe = (probe: MlProbeResult, mlUrl: string) => {
+const fromProbe = (probe: MlProbeResult | undefined, mlUrl: string) => {
+  if (!probe) return { reachable: false, detail: `ML service at ${mlUrl} is not probed` }
   if (probe.status === 0) {
     return { reachable: false, detail: `ML service at ${mlUrl} ${probe.body}` }
   }
@@ -60,7 +63,6 @@ export const withProbedProviders = ({
   registry,
   probe,
   served,
-  mlUrl,
 }: ProbedProvidersOptions): ProviderRegistry => {
   if (served.length === 0) return registry
   return {
@@ -69,10 +71,11 @@ export const withProbedProviders = ({
       const statuses = await registry.status()
       // Stopped (tests calling app.request): the registry's own check, as without a probe.
       if (!probe.running) return statuses
-      const answer = fromProbe(await probe.check(), mlUrl)
+      const answers = await probe.check()
       const merged: ProviderStatuses = { ...statuses }
-      for (const id of served) {
-        if (statuses[id]?.configured) merged[id] = { configured: true, ...answer }
+      for (const { id, mlUrl } of served) {
+        const answer = answers.find((probed) => probed.url === mlUrl)
+        if (statuses[id]?.configured) merged[id] = { configured: true, ...fromProbe(answer, mlUrl) }
       }
       return merged
     },

@@ -3,7 +3,12 @@
 
 import { useEffect, useId, useRef, useState } from 'react'
 import { formatMs } from '../lib/format'
-import { dependencyHint, healthLevel, healthSummary } from '../lib/health-level'
+import {
+  dependencyHint,
+  dependencyKindLabel,
+  healthLevel,
+  healthSummary,
+} from '../lib/health-level'
 import { trpc } from '../trpc'
 
 const POLL_MS = 5000
@@ -64,7 +69,7 @@ export function StatusIndicator() {
                   <div>
                     <strong>{dependency.name}</strong>{' '}
                     <span className="muted">
-                      {dependency.kind === 'ml' ? 'ML service' : 'provider'} · {dependency.status}
+                      {dependencyKindLabel[dependency.kind]} · {dependency.status}
                       {dependency.latencyMs !== null && ` · ${formatMs(dependency.latencyMs)}`}
                     </span>
                     {dependency.detail && <p className="muted small">{dependency.detail}</p>}
