@@ -22,8 +22,39 @@ describe('parseEnv', () => {
     expect(parseEnv({ ACME_API_KEY: 'k1' }).vars.ACME_API_KEY).toBe('k1')
   })
 
+  it('reads ML_SERVICE_URL as one URL or a comma-separated list of replicas', () => {
+    expect(parseEnv({}).ML_SERVICE_URL).toEqual(['http://127.0.0.1:8001'])
+    expect(parseEnv({ ML_SERVICE_URL: 'http://ml:8001/' }).ML_SERVICE_URL).toEqual([
+      'http://ml:8001',
+    ])
+    expect(
+      parseEnv({ ML_SERVICE_URL: ' http://ml-1:8001, http://ml-2:8001/ ,' }).ML_SERVICE_URL,
+    ).toEqual(['http://ml-1:8001', 'http://ml-2:8001'])
+  })
+
+  it('names the bad URL in ML_SERVICE_URL, and refuses none or one listed twice', () => {
+    expect(() => parseEnv({ ML_SERVICE_URL: 'http://ml-1:8001,ml-2:8001' })).toThrow(
+      /ML_SERVICE_URL: "ml-2:8001" is not an http\(s\) URL/,
+    )
+    expect(() => parseEnv({ ML_SERVICE_URL: 'ftp://ml:21' })).toThrow(EnvError)
+    expect(() => parseEnv({ ML_SERVICE_URL: ' , ' })).toThrow(/ML_SERVICE_URL: names no URL/)
+    expect(() => parseEnv({ ML_SERVICE_URL: 'http://ml:8001,http://ml:8001/' })).toThrow(
+      /"http:\/\/ml:8001\/" is listed twice/,
+    )
+  })
+
   it('keeps CATALOG_FILE as given, and unset when empty', () => {
     expect(parseEnv({ CATALOG_FILE: ' custom.json ' }).CATALOG_FILE).toBe('custom.json')
     expect(parseEnv({ CATALOG_FILE: '' }).CATALOG_FILE).toBeUndefined()
+  })
+
+  it('leaves the tokens-per-minute limit off by default, and refuses a negative one', () => {
+    expect(parseEnv({}).RATE_LIMIT_TOKENS_PER_MINUTE).toBe(0)
+    expect(parseEnv({ RATE_LIMIT_TOKENS_PER_MINUTE: '40000' }).RATE_LIMIT_TOKENS_PER_MINUTE).toBe(
+      40_000,
+    )
+    expect(() => parseEnv({ RATE_LIMIT_TOKENS_PER_MINUTE: '-1' })).toThrow(
+      /RATE_LIMIT_TOKENS_PER_MINUTE/,
+    )
   })
 })

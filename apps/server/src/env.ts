@@ -26,13 +26,38 @@ const list = z
       .filter(Boolean),
   )
 
+const httpUrl = z.url({ protocol: /^https?$/ })
+
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback)
 
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(8000),
-  ML_SERVICE_URL: z.url().default('http://127.0.0.1:8001'),
+  /** This replica's name in the X-TokenFlow-Replica header and logs; default host:port. */
+  REPLICA_ID: optionalString,
+  /** The ML service, or its replicas comma-separated: the client balances over them. */
+  ML_SERVICE_URL: z
+    .string()
+    .default('http://127.0.0.1:8001')
+    .transform((value, context) => {
+      const given = value
+        .split(',')
+        .map((url) => url.trim())
+        .filter(Boolean)
+      if (given.length === 0) context.addIssue({ code: 'custom', message: 'names no URL' })
+      const urls = new Set<string>()
+      for (const url of given) {
+        const base = url.replace(/\/+$/, '')
+        if (!httpUrl.safeParse(url).success) {
+          context.addIssue({ code: 'custom', message: `"${url}" is not an http(s) URL` })
+        } else if (urls.has(base)) {
+          context.addIssue({ code: 'custom', message: `"${url}" is listed twice` })
+        }
+        urls.add(base)
+      }
+      return [...urls]
+    }),
   /**
    * Redis shared by every gateway replica (rate limits, resumable streams, cancels, the result
    * cache); unset: all of it stays in this process.
@@ -81,6 +106,11 @@ export const envSchema = z.object({
   SSE_HEARTBEAT_MS: z.coerce.number().int().nonnegative().default(5_000),
   TOKENFLOW_API_KEYS: list,
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().nonnegative().default(600),
+  /**
+   * Request tokens per caller per minute, estimated from the body size (4 bytes a token; the
+   * completion's tokens are not counted); 0: no limit.
+   */
+  RATE_LIMIT_TOKENS_PER_MINUTE: z.coerce.number().int().nonnegative().default(0),
   /** Wrong API keys per client address per minute before that address gets 429; 0: no limit. */
   AUTH_FAILURE_LIMIT: z.coerce.number().int().nonnegative().default(20),
   /**
@@ -99,6 +129,10 @@ export const envSchema = z.object({
   BODY_LIMIT_BYTES: positiveInt(1_048_576),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   LOG_PROMPTS: booleanFlag(false),
+  /** How long a compression or classification result is reused, in memory and Redis; 0: no cache. */
+  CACHE_TTL_S: z.coerce.number().int().nonnegative().default(3_600),
+  /** Results the in-process cache holds at most (least recently used go first). */
+  CACHE_MAX_ENTRIES: positiveInt(10_000),
 })
 
 export type Env = z.infer<typeof envSchema> & {

@@ -2,6 +2,7 @@
 // merged over the shipped ones), the ML client (shared by compression, classification and
 // health), the LLM providers, and the generation engineer's streaming services.
 import type { Services } from '@tokenflow/api'
+import { createResultCache } from './cache/result-cache'
 import { createClassificationService } from './classification/classification-service'
 import { createCompressionService } from './compression/compression-service'
 import { loadConfig } from './config/load-config'
@@ -22,6 +23,8 @@ import { resolveProviders } from './providers/resolve-providers'
 import { shippedProviders } from './providers/shipped-providers'
 import { createRoutingService } from './routing/create-routing-service'
 import { createSharedState, type SharedState } from './state/shared-state'
+import { createSharedStreamLog } from './streams/shared-stream-log'
+import { STREAM_GRACE_MS } from './streams/stream-hub'
 
 export type ServicesEnv = Pick<
   Env,
@@ -44,6 +47,8 @@ export type ServicesEnv = Pick<
   | 'CATALOG_FILE'
   | 'vars'
   | 'ROUTING_MIN_CONFIDENCE'
+  | 'CACHE_TTL_S'
+  | 'CACHE_MAX_ENTRIES'
 >
 
 export const version = '0.1.0'
@@ -63,18 +68,24 @@ export const createServices = (
     state = createSharedState({ url: undefined, logger: createLogger({ level: 'silent' }) }),
   }: ServicesDeps,
 ) => {
-  const config = loadConfig(configFileOf(env), shippedProviders(env))
-  const { catalog } = config
-  const providerTable = resolveProviders(config.providers, (name) => env.vars[name])
-  const minConfidence = env.ROUTING_MIN_CONFIDENCE
+  // One breaker per ML replica; the local model is served by the first (ml.baseUrl).
   const ml = createMlClient({
     baseUrl: env.ML_SERVICE_URL,
     token: env.ML_INTERNAL_TOKEN,
     timeoutMs: env.ML_TIMEOUT_MS,
     breakerThreshold: env.ML_BREAKER_THRESHOLD,
     halfOpenAfterMs: env.ML_BREAKER_HALF_OPEN_MS,
-    onBreakerStateChange: (state) => metrics.breakerState.set(breakerGauge[state]),
+    onBreakerStateChange: (state, replica) =>
+      metrics.breakerState.set({ replica }, breakerGauge[state]),
   })
+  for (const replica of ml.urls) metrics.breakerState.set({ replica }, breakerGauge.closed)
+  const config = loadConfig(
+    configFileOf(env),
+    shippedProviders({ ...env, ML_SERVICE_URL: ml.baseUrl }),
+  )
+  const { catalog } = config
+  const providerTable = resolveProviders(config.providers, (name) => env.vars[name])
+  const minConfidence = env.ROUTING_MIN_CONFIDENCE
   // Started by src/index.ts; until then (tests) health probes on demand.
   const mlProbe = createMlProbe({
     ml,
@@ -84,27 +95,51 @@ export const createServices = (
   const providers = withProbedProviders({
     registry: createProviders({ providers: providerTable, timeoutMs: env.PROVIDER_TIMEOUT_MS }),
     probe: mlProbe,
-    served: servedByMl(providerTable, env.ML_SERVICE_URL),
-    mlUrl: ml.baseUrl,
+    served: servedByMl(providerTable, ml.urls),
   })
   const observer = metricsStreamObserver(metrics)
-  const compression = createCompressionService(ml)
-  const classification = createClassificationService({ ml, catalog, minConfidence })
+  // One result cache for both, in memory and in Redis when shared; CACHE_TTL_S=0: none.
+  const cache =
+    env.CACHE_TTL_S > 0
+      ? createResultCache({
+          ttlS: env.CACHE_TTL_S,
+          maxEntries: env.CACHE_MAX_ENTRIES,
+          state,
+          metrics,
+        })
+      : undefined
+  const compression = createCompressionService(ml, cache)
+  const classification = createClassificationService({ ml, catalog, minConfidence, cache })
 
-  const streams = {
+  // Each service's streams, in Redis under its own namespace when the gateway shares state.
+  const streamsOf = (kind: 'generation' | 'routing') => ({
     replayLimit: env.STREAM_REPLAY_LIMIT,
     replayBytes: env.STREAM_REPLAY_BYTES,
     bufferBytes: env.STREAM_BUFFER_BYTES,
     resumeWindowMs: env.STREAM_RESUME_WINDOW_MS,
-  }
-  const generation = createGenerationService({ catalog, providers, compression, observer, streams })
+    log: state.redis
+      ? createSharedStreamLog({
+          state,
+          kind,
+          maxEntries: env.STREAM_REPLAY_LIMIT,
+          ttlMs: STREAM_GRACE_MS,
+        })
+      : undefined,
+  })
+  const generation = createGenerationService({
+    catalog,
+    providers,
+    compression,
+    observer,
+    streams: streamsOf('generation'),
+  })
   const routing = createRoutingService({
     catalog,
     providers,
     classification,
     compression,
     observer,
-    streams,
+    streams: streamsOf('routing'),
     minConfidence,
   })
   const services: Services = {

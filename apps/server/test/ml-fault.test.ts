@@ -23,6 +23,8 @@ beforeAll(async () => {
     ML_TIMEOUT_MS: String(ML_TIMEOUT_MS),
     ML_BREAKER_THRESHOLD: '3',
     ML_BREAKER_HALF_OPEN_MS: '1000',
+    // Every request must reach the ML service: its repeated prompt would otherwise be a cache hit.
+    CACHE_TTL_S: '0',
   })
   gateway = await serveApp(built.app)
 })

@@ -8,6 +8,8 @@ import { freePort } from './free-port'
 export type RedisServerHandle = {
   url: string
   port: number
+  /** The running redis-server's process id (a new one after restart). */
+  readonly pid: number
   kill(): Promise<void>
   restart(): Promise<void>
   stop(): Promise<void>
@@ -72,6 +74,9 @@ export const startRedisServer = async (): Promise<RedisServerHandle> => {
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    get pid() {
+      return child?.pid ?? 0
+    },
     kill: () => halt('SIGKILL'),
     restart: async () => {
       await halt('SIGKILL')

@@ -3,8 +3,13 @@
 // on the descriptions when a category has none). The answer names the model routing would choose:
 // the catalog's best for the winning category, or, when the confidence is below the threshold,
 // where the abstention goes (with the default strategy, as routing without one does).
+// With a result cache only the ML answer is reused: its key holds the categories' descriptions
+// and examples, so a changed catalog is a miss; the recommendation and abstention are decided
+// afresh each time, as the models' availability and the threshold may have changed.
 import type { ClassificationService, ClassifyOutput, ModelRef } from '@tokenflow/api'
 import type { Catalog } from '@tokenflow/catalog'
+import { cachedMlPost } from '../cache/cached-ml-post'
+import type { ResultCache } from '../cache/result-cache'
 import type { ClassifyRequest, ClassifyResponse } from '../ml/ml-api'
 import type { MlClient } from '../ml/ml-client'
 import { toTRPCError } from '../ml/to-trpc-error'
@@ -19,6 +24,8 @@ export type ClassificationServiceOptions = {
   minConfidence: number
   /** Whether a model can serve requests now; unavailable models are skipped when recommending. */
   isAvailable?: (model: ModelRef) => boolean
+  /** Reuses the ML service's answers for identical requests. */
+  cache?: ResultCache
 }
 
 export const describeCategories = (catalog: Catalog, categories: string[]) => {
@@ -52,43 +59,47 @@ export const createClassificationService = ({
   catalog,
   minConfidence,
   isAvailable,
-}: ClassificationServiceOptions): ClassificationService => ({
-  async classify(input, options): Promise<ClassifyOutput> {
-    const categories = input.categories ?? catalog.categories.map((c) => c.id)
-    const request: ClassifyRequest = {
-      prompt: input.prompt,
-      possible_categories: categories,
-      ...(input.multiLabel !== undefined ? { multi_label: input.multiLabel } : {}),
-      descriptions: describeCategories(catalog, categories),
-    }
-    let response: ClassifyResponse
-    try {
-      response = await ml.post<ClassifyResponse>('/classify', request, options)
-    } catch (error) {
-      throw toTRPCError(error)
-    }
-    const topCategory = response.top_category
-    const confidence = response.confidence_score
-    const abstained = abstains(confidence, minConfidence)
-    const recommendedModel = recommendModel(catalog, topCategory, abstained, isAvailable)
-    return {
-      topCategory,
-      confidence,
-      calibrated: response.calibrated,
-      scores: response.all_categories.map(({ category, score }) => ({ category, score })),
-      method: response.method,
-      model: response.model,
-      latencyMs: response.latency_ms,
-      recommendedModel,
-      abstained,
-      reason: abstained
-        ? abstentionReason(catalog, {
-            categoryId: topCategory,
-            confidence,
-            minConfidence,
-            modelId: recommendedModel?.id,
-          })
-        : null,
-    }
-  },
-})
+  cache,
+}: ClassificationServiceOptions): ClassificationService => {
+  const post = cachedMlPost(ml, cache, 'classification')
+  return {
+    async classify(input, options): Promise<ClassifyOutput> {
+      const categories = input.categories ?? catalog.categories.map((c) => c.id)
+      const request: ClassifyRequest = {
+        prompt: input.prompt,
+        possible_categories: categories,
+        ...(input.multiLabel !== undefined ? { multi_label: input.multiLabel } : {}),
+        descriptions: describeCategories(catalog, categories),
+      }
+      let response: ClassifyResponse
+      try {
+        response = await post<ClassifyResponse>('/classify', request, options)
+      } catch (error) {
+        throw toTRPCError(error)
+      }
+      const topCategory = response.top_category
+      const confidence = response.confidence_score
+      const abstained = abstains(confidence, minConfidence)
+      const recommendedModel = recommendModel(catalog, topCategory, abstained, isAvailable)
+      return {
+        topCategory,
+        confidence,
+        calibrated: response.calibrated,
+        scores: response.all_categories.map(({ category, score }) => ({ category, score })),
+        method: response.method,
+        model: response.model,
+        latencyMs: response.latency_ms,
+        recommendedModel,
+        abstained,
+        reason: abstained
+          ? abstentionReason(catalog, {
+              categoryId: topCategory,
+              confidence,
+              minConfidence,
+              modelId: recommendedModel?.id,
+            })
+          : null,
+      }
+    },
+  }
+}

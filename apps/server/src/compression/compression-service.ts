@@ -1,4 +1,5 @@
-// CompressionService over the ML service's POST /compress and /compress/messages.
+// CompressionService over the ML service's POST /compress and /compress/messages, through the
+// result cache when it is given one.
 import type {
   CallOptions,
   CompressInput,
@@ -8,6 +9,8 @@ import type {
   CompressMessagesOutput,
   CompressOutput,
 } from '@tokenflow/api'
+import { cachedMlPost } from '../cache/cached-ml-post'
+import type { ResultCache } from '../cache/result-cache'
 import type {
   CompressMessagesRequest,
   CompressMessagesResponse,
@@ -79,16 +82,20 @@ export const fromCompressMessagesResponse = (
   question: response.question,
 })
 
-export const createCompressionService = (ml: Pick<MlClient, 'post'>): CompressionService => {
+export const createCompressionService = (
+  ml: Pick<MlClient, 'post'>,
+  cache?: ResultCache,
+): CompressionService => {
+  const post = cachedMlPost(ml, cache, 'compression')
   // One ML call, its answer mapped to the router's shape, its failure to a TRPCError.
-  const call = async <Response, Output>(
+  const call = async <Response extends { latency_ms: number }, Output>(
     path: string,
     body: unknown,
     options: CallOptions | undefined,
     map: (response: Response) => Output,
   ): Promise<Output> => {
     try {
-      return map(await ml.post<Response>(path, body, options))
+      return map(await post<Response>(path, body, options))
     } catch (error) {
       throw toTRPCError(error)
     }

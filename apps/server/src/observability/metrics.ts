@@ -58,13 +58,26 @@ export const createMetrics = ({ defaultMetrics = true }: { defaultMetrics?: bool
     }),
     breakerState: new Gauge({
       name: 'tokenflow_ml_breaker_state',
-      help: 'ML service circuit breaker: 0 closed, 1 half-open, 2 open',
+      help: 'Circuit breaker of each ML service replica (its URL): 0 closed, 1 half-open, 2 open',
+      labelNames: ['replica'] as const,
       registers,
     }),
     mlErrors: new Counter({
       name: 'tokenflow_ml_errors_total',
       help: 'Failed ML service calls by error type',
       labelNames: ['type'] as const,
+      registers,
+    }),
+    cacheRequests: new Counter({
+      name: 'tokenflow_cache_requests_total',
+      help: 'Result cache lookups by cache, tier (memory, then redis) and result (hit or miss)',
+      labelNames: ['cache', 'tier', 'result'] as const,
+      registers,
+    }),
+    cacheErrors: new Counter({
+      name: 'tokenflow_cache_errors_total',
+      help: 'Redis cache commands that failed, timed out or read an unusable value',
+      labelNames: ['operation', 'reason'] as const,
       registers,
     }),
   }

@@ -4,7 +4,8 @@
 // With REDIS_URL unset `redis` is null and each feature keeps its state in process. With it set,
 // commands never queue while Redis is away (`enableOfflineQueue: false`): they fail at once, and
 // each feature falls back to its local state until `ready()` is true again. The client reconnects
-// by itself; the degradation is logged once per outage, and health reports it.
+// by itself; the degradation is logged once per outage, and health reports it. A command that
+// takes over 500 ms fails too, so a hung Redis degrades the same way a dead one does.
 
 import type { DependencyHealth } from '@tokenflow/api'
 import { Redis } from 'ioredis'
@@ -65,6 +66,9 @@ export const createSharedState = ({
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       connectTimeout: 2_000,
+      // A Redis that hangs rather than refuses fails each command after this, like one that is
+      // down, so no request waits on it for long.
+      commandTimeout: 500,
       retryStrategy: (attempt) => Math.min(attempt * 100, maxReconnectDelayMs),
     })
   const redis = connect('commands')
