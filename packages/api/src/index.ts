@@ -42,6 +42,24 @@ export {
 } from './schemas/generation'
 export type { DependencyHealth, Health } from './schemas/health'
 export { healthSchema } from './schemas/health'
+export type {
+  BudgetPeriod,
+  KeyCreated,
+  KeyCreateInput,
+  KeyList,
+  KeyRecord,
+  KeyRevoked,
+  KeyRevokeInput,
+} from './schemas/keys'
+export {
+  budgetPeriodSchema,
+  keyCreatedSchema,
+  keyCreateInputSchema,
+  keyListSchema,
+  keyRecordSchema,
+  keyRevokedSchema,
+  keyRevokeInputSchema,
+} from './schemas/keys'
 export {
   MAX_CATEGORIES,
   MAX_COMPRESS_MESSAGES,
@@ -66,6 +84,25 @@ export {
   strategySchema,
 } from './schemas/models'
 export type {
+  Endpoint,
+  RequestFilter,
+  RequestGetInput,
+  RequestList,
+  RequestListInput,
+  RequestRecord,
+  RequestStatus,
+} from './schemas/requests'
+export {
+  endpointSchema,
+  MAX_PAGE,
+  requestFilterSchema,
+  requestGetInputSchema,
+  requestListInputSchema,
+  requestListSchema,
+  requestRecordSchema,
+  requestStatusSchema,
+} from './schemas/requests'
+export type {
   CompressionDecision,
   EndEvent,
   ErrorEvent,
@@ -78,15 +115,35 @@ export type {
 } from './schemas/stream-event'
 export { streamEventSchema } from './schemas/stream-event'
 export type {
+  UsagePoint,
+  UsageSummary,
+  UsageSummaryInput,
+  UsageTimeseries,
+  UsageTimeseriesInput,
+  UsageTotals,
+} from './schemas/usage'
+export {
+  usagePointSchema,
+  usageSummaryInputSchema,
+  usageSummarySchema,
+  usageTimeseriesInputSchema,
+  usageTimeseriesSchema,
+  usageTotalsSchema,
+} from './schemas/usage'
+export type {
+  Caller,
   CallOptions,
   ClassificationService,
   CompressionService,
   GenerationService,
   HealthService,
+  KeyService,
   ModelService,
+  RequestLogService,
   RoutingService,
   Services,
   StreamingService,
   StreamOptions,
+  UsageService,
 } from './services'
 export type { InputIssue } from './trpc'

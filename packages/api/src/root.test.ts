@@ -82,6 +82,9 @@ const servicesWith = (overrides: Partial<Services>): Services => ({
   routing: { stream: unused, cancel: unused },
   models: { list: unused, rankings: unused },
   health: { check: unused },
+  usage: { summary: unused, timeseries: unused },
+  requests: { list: unused, get: unused },
+  keys: { create: unused, list: unused, revoke: unused },
   ...overrides,
 })
 
@@ -255,8 +258,9 @@ describe('generation.stream', () => {
     expect(noUser.message).toContain('user message')
   })
 
-  it('yields tracked events in order and passes lastEventId to the service', async () => {
+  it('yields tracked events in order and passes lastEventId and the caller to the service', async () => {
     let options: StreamOptions | undefined
+    const who = { apiKeyId: 'vk_1', admin: false, endpoint: 'trpc' } as const
     const caller = createCaller(
       createContext(
         servicesWith({
@@ -271,6 +275,7 @@ describe('generation.stream', () => {
           },
         }),
         'req-1',
+        who,
       ),
     )
     const stream = await caller.generation.stream({
@@ -290,6 +295,7 @@ describe('generation.stream', () => {
     ])
     expect(options?.lastEventId).toBe('s1:0')
     expect(options?.requestId).toBe('req-1')
+    expect(options?.caller).toEqual(who)
   })
 
   it('fails the subscription itself when the stream cannot start', async () => {
@@ -364,5 +370,41 @@ describe('routing.stream', () => {
     }
     expect(seen).toEqual(['s:0', 's:1', 's:2'])
     expect(cleanedUp).toBe(true)
+  })
+})
+
+describe('admin procedures (usage, requests, keys)', () => {
+  const keys = {
+    create: unused,
+    list: async () => ({ items: [] }),
+    revoke: unused,
+  }
+  const callerAs = (admin: boolean) =>
+    createCaller(
+      createContext(servicesWith({ keys }), 'req-1', {
+        apiKeyId: admin ? 'static' : 'vk_1',
+        admin,
+        endpoint: 'trpc',
+      }),
+    )
+
+  it('refuse a virtual key with FORBIDDEN', async () => {
+    const error = await caughtError(callerAs(false).keys.list())
+    expect(error.code).toBe('FORBIDDEN')
+  })
+
+  it('serve an admin key and an in-process caller', async () => {
+    expect(await callerAs(true).keys.list()).toEqual({ items: [] })
+    expect(await createCaller(createContext(servicesWith({ keys }))).keys.list()).toEqual({
+      items: [],
+    })
+  })
+
+  it('validate a key budget: an amount needs its period', async () => {
+    const error = await caughtError(
+      callerAs(true).keys.create({ name: 'team-a', budgetUsd: 5 } as never),
+    )
+    expect(error.code).toBe('BAD_REQUEST')
+    expect(error.message).toContain('budgetPeriod')
   })
 })

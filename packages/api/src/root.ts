@@ -3,9 +3,12 @@ import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server'
 import { classificationRouter } from './router/classification'
 import { compressionRouter } from './router/compression'
 import { generationRouter } from './router/generation'
+import { keysRouter } from './router/keys'
 import { modelsRouter } from './router/models'
+import { requestsRouter } from './router/requests'
 import { routingRouter } from './router/routing'
 import { systemRouter } from './router/system'
+import { usageRouter } from './router/usage'
 import { createCallerFactory, createTRPCRouter } from './trpc'
 
 export const appRouter = createTRPCRouter({
@@ -15,6 +18,9 @@ export const appRouter = createTRPCRouter({
   routing: routingRouter,
   models: modelsRouter,
   system: systemRouter,
+  usage: usageRouter,
+  requests: requestsRouter,
+  keys: keysRouter,
 })
 
 export type AppRouter = typeof appRouter

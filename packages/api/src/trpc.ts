@@ -1,5 +1,5 @@
 // The one initTRPC call: procedure builders and the error shape every client sees.
-import { initTRPC } from '@trpc/server'
+import { initTRPC, TRPCError } from '@trpc/server'
 import { ZodError } from 'zod'
 import type { Context } from './context'
 
@@ -32,3 +32,14 @@ const t = initTRPC.context<Context>().create({
 export const createTRPCRouter = t.router
 export const createCallerFactory = t.createCallerFactory
 export const publicProcedure = t.procedure
+
+/**
+ * Admin only: static API keys (TOKENFLOW_API_KEYS), auth off, or an in-process caller. A virtual
+ * key gets FORBIDDEN.
+ */
+export const adminProcedure = t.procedure.use(({ ctx, next }) => {
+  if (ctx.caller && !ctx.caller.admin) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'this procedure needs an admin API key' })
+  }
+  return next()
+})

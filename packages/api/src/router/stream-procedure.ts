@@ -34,6 +34,7 @@ export const streamingProcedures = <Schema extends z.ZodType<{ lastEventId?: str
         signal,
         requestId: ctx.requestId,
         lastEventId: parsed.lastEventId,
+        caller: ctx.caller,
       })
       return trackEvents(events, signal)
     }),
