@@ -2,13 +2,18 @@
 // id, access log, CORS, body limit, API-key auth, rate limit, metrics) and the services wired by
 // createServices from an env, served by @hono/node-server. Only the upstream differs: Groq points
 // at the in-process fake provider, and the ML service is never reached (one candidate category,
-// compression off). Log lines are formatted at `info` as in production, then discarded.
+// compression off). Log lines are formatted at `info` as in production, then discarded. The
+// request log is on, in SQLite in a temporary directory, as a fresh `pnpm start` keeps it.
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { type FakeProvider, startFakeProvider } from '@tokenflow/fake-provider'
 import { appConfigFromEnv, createApp } from '../../apps/server/src/app'
 import { parseEnv } from '../../apps/server/src/env'
 import { createLogger } from '../../apps/server/src/observability/logger'
 import { createMetrics } from '../../apps/server/src/observability/metrics'
 import { createServices } from '../../apps/server/src/services'
+import { createStore } from '../../apps/server/src/store/create-store'
 import { freePort } from '../../apps/server/test/free-port'
 import { serveApp } from '../../apps/server/test/serve-app'
 
@@ -32,6 +37,7 @@ export const startGateway = async (): Promise<Gateway> => {
     LOCAL_MODEL_ENABLED: 'false',
     PROVIDER_TIMEOUT_MS: '60000',
     TOKENFLOW_API_KEYS: API_KEY,
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'tokenflow-bench-')),
   })
   let lines = 0
   const logger = createLogger({
@@ -42,12 +48,14 @@ export const startGateway = async (): Promise<Gateway> => {
     },
   })
   const metrics = createMetrics()
-  const { services, completions } = createServices(env, { metrics })
+  const store = await createStore({ dataDir: env.DATA_DIR, metrics, logger })
+  const { services, completions } = createServices(env, { metrics, store })
   const app = createApp({
     completions,
     services,
     logger,
     metrics,
+    store,
     config: {
       ...appConfigFromEnv(env),
       // The limiter runs on every request; the limit is high enough never to answer 429 here.
@@ -62,7 +70,7 @@ export const startGateway = async (): Promise<Gateway> => {
     logLines: () => lines,
     close: async () => {
       await server.close()
-      await fake.close()
+      await Promise.all([store.close(), fake.close()])
     },
   }
 }

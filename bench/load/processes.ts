@@ -3,7 +3,9 @@
 // fake provider's CLI. Each runs as one `node` process with tsx's loader (not the tsx CLI, which
 // forks a second process), so `pid` is the process whose CPU and memory a benchmark reads.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { dirname, resolve } from 'node:path'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { freePort } from '../../apps/server/test/free-port'
 
@@ -63,6 +65,8 @@ export const startGatewayProcess = async (
       LOG_LEVEL: 'warn',
       RATE_LIMIT_PER_MINUTE: '0',
       LOCAL_MODEL_ENABLED: 'false',
+      // Its own request log: gateways started side by side do not share one SQLite file.
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'tokenflow-gateway-')),
       ...env,
     },
     `http://127.0.0.1:${port}/healthz`,

@@ -1,13 +1,19 @@
 // Per-request variables the middleware sets on the Hono context, and the Node bindings
 // @hono/node-server passes (absent under `app.request()` in tests).
 import type { HttpBindings } from '@hono/node-server'
+import type { VirtualKey } from './store/store'
 
 export type AppEnv = {
   Bindings: Partial<HttpBindings>
   Variables: {
     requestId: string
-    /** Short hash of the caller's API key when auth is on; never the key itself. */
+    /**
+     * Who is calling: a virtual key's id, or the short hash of a static key (never the key
+     * itself); unset without a key.
+     */
     apiKeyId?: string
+    /** The caller's virtual key (limits, budget, models); unset for static keys and no key. */
+    virtualKey?: VirtualKey
     /** `openai` under /v1: error bodies in OpenAI's shape instead of the REST API's. */
     errorDialect?: 'openai'
     /** Aborted when the client leaves (clientSignal). */

@@ -20,14 +20,14 @@ const post = (body: unknown, headers: Record<string, string> = {}) => ({
 
 describe('health and metrics', () => {
   it('answers liveness without touching dependencies', async () => {
-    const { app } = buildApp({ ML_SERVICE_URL: deadMl })
+    const { app } = await buildApp({ ML_SERVICE_URL: deadMl })
     const response = await app.request('/healthz')
     expect(response.status).toBe(200)
     expect(await readJson(response)).toEqual({ status: 'ok' })
   })
 
   it('reports not ready (503) with the ML service down, naming it', async () => {
-    const { app } = buildApp({ ML_SERVICE_URL: deadMl })
+    const { app } = await buildApp({ ML_SERVICE_URL: deadMl })
     const response = await app.request('/readyz')
     expect(response.status).toBe(503)
     const body = await readJson(response)
@@ -39,7 +39,7 @@ describe('health and metrics', () => {
   })
 
   it('exposes Prometheus metrics labelled by route', async () => {
-    const { app } = buildApp({ ML_SERVICE_URL: deadMl })
+    const { app } = await buildApp({ ML_SERVICE_URL: deadMl })
     await app.request('/api/compress', post({ text: 1 }))
     const response = await app.request('/metrics')
     expect(response.headers.get('content-type')).toMatch(/text\/plain/)
@@ -51,7 +51,7 @@ describe('health and metrics', () => {
   })
 
   it('answers unknown routes with a JSON 404', async () => {
-    const { app } = buildApp({ ML_SERVICE_URL: deadMl })
+    const { app } = await buildApp({ ML_SERVICE_URL: deadMl })
     const response = await app.request('/nope')
     expect(response.status).toBe(404)
     expect(await readJson(response)).toEqual({
@@ -60,7 +60,7 @@ describe('health and metrics', () => {
   })
 
   it('propagates a caller X-Request-Id', async () => {
-    const { app } = buildApp({ ML_SERVICE_URL: deadMl })
+    const { app } = await buildApp({ ML_SERVICE_URL: deadMl })
     const response = await app.request('/healthz', { headers: { 'X-Request-Id': 'abc-123' } })
     expect(response.headers.get('x-request-id')).toBe('abc-123')
   })
@@ -105,7 +105,7 @@ describe('REST validation', () => {
   ]
 
   it.each(cases)('%s rejects %j naming %s', async (path, body, field) => {
-    const { app } = buildApp({ ML_SERVICE_URL: deadMl })
+    const { app } = await buildApp({ ML_SERVICE_URL: deadMl })
     const response = await app.request(path, post(body))
     expect(response.status).toBe(400)
     const { error } = await readJson(response)
@@ -121,7 +121,7 @@ describe('REST validation', () => {
     '/api/generate',
     '/api/models/select',
   ])('%s rejects malformed JSON with 400', async (path) => {
-    const { app } = buildApp({ ML_SERVICE_URL: deadMl })
+    const { app } = await buildApp({ ML_SERVICE_URL: deadMl })
     const response = await app.request(path, post('{"text": '))
     expect(response.status).toBe(400)
     expect((await readJson(response)).error.message).toBe('request body must be valid JSON')
@@ -130,7 +130,7 @@ describe('REST validation', () => {
   it.each(['/api/compress', '/trpc/compression.compress'])(
     '%s rejects an oversized body with 413',
     async (path) => {
-      const { app } = buildApp({ ML_SERVICE_URL: deadMl, BODY_LIMIT_BYTES: '1024' })
+      const { app } = await buildApp({ ML_SERVICE_URL: deadMl, BODY_LIMIT_BYTES: '1024' })
       const response = await app.request(path, post({ text: 'x'.repeat(2_000) }))
       expect(response.status).toBe(413)
       expect((await readJson(response)).error.code).toBe('PAYLOAD_TOO_LARGE')
@@ -138,7 +138,7 @@ describe('REST validation', () => {
   )
 
   it('rejects the same input on tRPC with the same field', async () => {
-    const { app } = buildApp({ ML_SERVICE_URL: deadMl })
+    const { app } = await buildApp({ ML_SERVICE_URL: deadMl })
     const response = await app.request('/trpc/compression.compress', post({ text: 'hi', ratio: 2 }))
     expect(response.status).toBe(400)
     const body = await readJson(response)
@@ -208,7 +208,7 @@ describe('compression over REST, snake_case in and out', () => {
   afterAll(() => new Promise<void>((done) => ml.close(() => done())))
 
   it('POST /api/compress passes the question on', async () => {
-    const { app } = buildApp({ ML_SERVICE_URL: mlUrl })
+    const { app } = await buildApp({ ML_SERVICE_URL: mlUrl })
     const response = await app.request(
       '/api/compress',
       post({ text: 'Which ledger first?', method: 'encoder', question: 'Which ledger?' }),
@@ -225,7 +225,7 @@ describe('compression over REST, snake_case in and out', () => {
   })
 
   it('POST /api/compress/messages compresses a conversation', async () => {
-    const { app } = buildApp({ ML_SERVICE_URL: mlUrl })
+    const { app } = await buildApp({ ML_SERVICE_URL: mlUrl })
     const messages = [
       { role: 'system', content: 'Be brief.' },
       { role: 'assistant', content: 'Earlier answer here' },
@@ -278,7 +278,7 @@ describe('compression over REST, snake_case in and out', () => {
 
 describe('ML service down', () => {
   it('answers 503 SERVICE_UNAVAILABLE naming the ML service, then fails fast with Retry-After', async () => {
-    const { app, ml } = buildApp({ ML_SERVICE_URL: deadMl, ML_BREAKER_THRESHOLD: '2' })
+    const { app, ml } = await buildApp({ ML_SERVICE_URL: deadMl, ML_BREAKER_THRESHOLD: '2' })
     for (let i = 0; i < 2; i++) {
       const response = await app.request('/api/compress', post({ text: 'hello world' }))
       expect(response.status).toBe(503)
@@ -298,7 +298,7 @@ describe('security', () => {
   const key = 'tf-test-key-0123456789'
 
   it('requires an API key on /api and /trpc when keys are configured, never on /healthz', async () => {
-    const { app, lines } = buildApp({
+    const { app, lines } = await buildApp({
       ML_SERVICE_URL: deadMl,
       TOKENFLOW_API_KEYS: `${key},other-key-xyz`,
     })
@@ -324,7 +324,7 @@ describe('security', () => {
   })
 
   it('limits requests per client with 429 and Retry-After', async () => {
-    const { app } = buildApp({ ML_SERVICE_URL: deadMl }, { rateLimitPerMinute: 3 })
+    const { app } = await buildApp({ ML_SERVICE_URL: deadMl }, { rateLimitPerMinute: 3 })
     const statuses: number[] = []
     const responses: Response[] = []
     for (let i = 0; i < 5; i++) {
@@ -341,7 +341,7 @@ describe('security', () => {
   })
 
   it('allows only listed CORS origins', async () => {
-    const { app } = buildApp({ ML_SERVICE_URL: deadMl, CORS_ORIGINS: 'https://app.example' })
+    const { app } = await buildApp({ ML_SERVICE_URL: deadMl, CORS_ORIGINS: 'https://app.example' })
     const preflight = (origin: string) =>
       app.request('/api/compress', {
         method: 'OPTIONS',
@@ -355,7 +355,7 @@ describe('security', () => {
 
   it('keeps prompts out of the logs unless LOG_PROMPTS is on', async () => {
     const secretPrompt = 'my very private prompt text'
-    const quiet = buildApp({ ML_SERVICE_URL: deadMl })
+    const quiet = await buildApp({ ML_SERVICE_URL: deadMl })
     await quiet.app.request('/api/compress', post({ text: secretPrompt }))
     expect(quiet.lines.join('\n')).not.toContain(secretPrompt)
   })

@@ -14,6 +14,7 @@ import { requestId } from 'hono/request-id'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { AppEnv } from './app-env'
 import type { Env } from './env'
+import { requestCaller } from './http/request-caller'
 import { sendStreams } from './http/sse-response'
 import { stallGuard } from './http/stall-guard'
 import { accessLog } from './middleware/access-log'
@@ -35,6 +36,7 @@ import { RestInputError } from './rest/parse-body'
 import { createRestRoutes } from './rest/rest-routes'
 import { version } from './services'
 import type { SharedState } from './state/shared-state'
+import type { Store } from './store/store'
 
 export type AppConfig = {
   /** Accepted API keys; empty turns auth off. */
@@ -66,6 +68,8 @@ export type AppDeps = {
   metrics?: Metrics
   /** Redis shared with the other replicas for the rate limits; none: counted in this process. */
   state?: SharedState
+  /** The database: the virtual keys auth accepts beside the static ones. */
+  store: Store
 }
 
 /** The app's settings as the environment gives them. */
@@ -134,6 +138,7 @@ export const createApp = ({
   logger,
   metrics,
   state,
+  store,
 }: AppDeps) => {
   const settings = { ...defaults, ...config }
   const log = logger ?? createLogger({ level: 'silent' })
@@ -164,6 +169,7 @@ export const createApp = ({
   const redis = state?.redis ?? null
   const auth = apiKeyAuth({
     keys: settings.apiKeys,
+    virtualKeys: store.keys,
     failureLimit: settings.authFailureLimit,
     clientOf: addressOf,
     redis,
@@ -238,7 +244,10 @@ export const createApp = ({
     trpcServer({
       router: appRouter,
       endpoint: '/trpc',
-      createContext: (_opts, c) => createContext(services, (c as Context<AppEnv>).get('requestId')),
+      createContext: (_opts, c) => {
+        const context = c as Context<AppEnv>
+        return createContext(services, context.get('requestId'), requestCaller(context, 'trpc'))
+      },
       onError: ({ error, path }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') {
           log.error('procedure failed', { path, error: error.cause ?? error })

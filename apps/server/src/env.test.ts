@@ -57,4 +57,21 @@ describe('parseEnv', () => {
       /RATE_LIMIT_TOKENS_PER_MINUTE/,
     )
   })
+
+  it('keeps the request log in SQLite under ./data by default, and takes only database URLs', () => {
+    expect(parseEnv({})).toMatchObject({ DATA_DIR: './data', REQUEST_LOG: true })
+    expect(parseEnv({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined()
+    expect(parseEnv({ REQUEST_LOG: 'false' }).REQUEST_LOG).toBe(false)
+    for (const url of [
+      'postgres://u:p@db/tf',
+      'postgresql://db/tf',
+      'sqlite:tf.db',
+      'file:///tf.db',
+    ]) {
+      expect(parseEnv({ DATABASE_URL: url }).DATABASE_URL).toBe(url)
+    }
+    expect(() => parseEnv({ DATABASE_URL: 'mysql://db/tf' })).toThrow(
+      /DATABASE_URL: must be a postgres:\/\/, postgresql:\/\/, sqlite: or file: URL/,
+    )
+  })
 })

@@ -128,7 +128,25 @@ export const envSchema = z.object({
   ),
   BODY_LIMIT_BYTES: positiveInt(1_048_576),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** Logs prompt and answer text, and keeps it with each request log row. */
   LOG_PROMPTS: booleanFlag(false),
+  /**
+   * The database of the request log and the virtual keys: PostgreSQL, or a SQLite file (`sqlite:`
+   * or `file:`); unset: SQLite in DATA_DIR.
+   */
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(
+        /^(postgres|postgresql|sqlite|file):/,
+        'must be a postgres://, postgresql://, sqlite: or file: URL',
+      )
+      .optional(),
+  ),
+  /** Where the default SQLite database lives, relative to the working directory. */
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  /** One row per generation and routing request in the database; false keeps none. */
+  REQUEST_LOG: booleanFlag(true),
   /** How long a compression or classification result is reused, in memory and Redis; 0: no cache. */
   CACHE_TTL_S: z.coerce.number().int().nonnegative().default(3_600),
   /** Results the in-process cache holds at most (least recently used go first). */

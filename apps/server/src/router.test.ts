@@ -12,7 +12,7 @@ let caller: ReturnType<typeof createCaller>
 
 beforeAll(async () => {
   fake = await startFakeProvider()
-  const { services } = buildApp({
+  const { services } = await buildApp({
     ML_SERVICE_URL: `http://127.0.0.1:${await freePort()}`,
     GROQ_API_KEY: 'gsk-fake-key',
     GROQ_BASE_URL: fake.url,

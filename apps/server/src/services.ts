@@ -1,6 +1,7 @@
 // Wires every service from the parsed env: the catalog and provider table (TOKENFLOW_CONFIG
 // merged over the shipped ones), the ML client (shared by compression, classification and
-// health), the LLM providers, and the generation engineer's streaming services.
+// health), the LLM providers, the generation engineer's streaming services with the request
+// ledger, and the usage, request log and key services over the database.
 import type { Services } from '@tokenflow/api'
 import { createResultCache } from './cache/result-cache'
 import { createClassificationService } from './classification/classification-service'
@@ -12,6 +13,7 @@ import { createGenerationService } from './generation/create-generation-service'
 import { createHealthService } from './health/health-service'
 import { createMlProbe } from './health/ml-probe'
 import { servedByMl, withProbedProviders } from './health/probed-providers'
+import { createKeyService } from './keys/create-key-service'
 import { createMlClient } from './ml/ml-client'
 import { createModelService } from './models/create-model-service'
 import { createLogger } from './observability/logger'
@@ -21,10 +23,14 @@ import type { Completions } from './openai/completions'
 import { createProviders } from './providers/create-providers'
 import { resolveProviders } from './providers/resolve-providers'
 import { shippedProviders } from './providers/shipped-providers'
+import { createRequestLogService } from './requests/create-request-log-service'
+import { createRequestLedger } from './requests/request-ledger'
 import { createRoutingService } from './routing/create-routing-service'
 import { createSharedState, type SharedState } from './state/shared-state'
+import type { Store } from './store/store'
 import { createSharedStreamLog } from './streams/shared-stream-log'
 import { STREAM_GRACE_MS } from './streams/stream-hub'
+import { createUsageService } from './usage/create-usage-service'
 
 export type ServicesEnv = Pick<
   Env,
@@ -49,6 +55,8 @@ export type ServicesEnv = Pick<
   | 'ROUTING_MIN_CONFIDENCE'
   | 'CACHE_TTL_S'
   | 'CACHE_MAX_ENTRIES'
+  | 'LOG_PROMPTS'
+  | 'REQUEST_LOG'
 >
 
 export const version = '0.1.0'
@@ -59,6 +67,8 @@ export type ServicesDeps = {
   metrics: Metrics
   /** Redis shared across replicas (createSharedState); none: every feature keeps local state. */
   state?: SharedState
+  /** The database (createStore): the request log and the virtual keys. */
+  store: Store
 }
 
 export const createServices = (
@@ -66,6 +76,7 @@ export const createServices = (
   {
     metrics,
     state = createSharedState({ url: undefined, logger: createLogger({ level: 'silent' }) }),
+    store,
   }: ServicesDeps,
 ) => {
   // One breaker per ML replica; the local model is served by the first (ml.baseUrl).
@@ -126,10 +137,16 @@ export const createServices = (
         })
       : undefined,
   })
+  const ledger = createRequestLedger({
+    store,
+    record: env.REQUEST_LOG,
+    logPrompts: env.LOG_PROMPTS,
+  })
   const generation = createGenerationService({
     catalog,
     providers,
     compression,
+    ledger,
     observer,
     streams: streamsOf('generation'),
   })
@@ -138,6 +155,7 @@ export const createServices = (
     providers,
     classification,
     compression,
+    ledger,
     observer,
     streams: streamsOf('routing'),
     minConfidence,
@@ -148,11 +166,21 @@ export const createServices = (
     generation,
     routing,
     models: createModelService({ catalog, providers }),
-    health: createHealthService({ ml, probe: mlProbe, providers, state, version }),
+    health: createHealthService({
+      ml,
+      probe: mlProbe,
+      providers,
+      state,
+      database: store,
+      version,
+    }),
+    usage: createUsageService(store.requests),
+    requests: createRequestLogService(store.requests),
+    keys: createKeyService(store.keys),
   }
   // The OpenAI-compatible API streams through the same generation and routing, with its wider
   // messages and passthrough fields.
   const completions: Completions = { generation, routing }
   // The resolved table goes back too: the logger's redaction list is built from it (logSecrets).
-  return { services, completions, ml, mlProbe, providers, catalog, providerTable, state }
+  return { services, completions, ml, mlProbe, providers, catalog, providerTable, state, store }
 }

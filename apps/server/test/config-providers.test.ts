@@ -18,7 +18,7 @@ const UPSTREAM_MODEL = 'acme-chat-v1'
 const CATEGORY = 'text-to-text'
 
 let acme: FakeProvider
-let built: ReturnType<typeof buildApp>
+let built: Awaited<ReturnType<typeof buildApp>>
 
 const acmeModel = {
   id: MODEL,
@@ -47,7 +47,7 @@ beforeAll(async () => {
     models: [acmeModel],
     rankings: { [CATEGORY]: [MODEL, 'groq/llama-3.3-70b-versatile'] },
   })
-  built = buildApp({ TOKENFLOW_CONFIG: file, ACME_API_KEY: SECRET })
+  built = await buildApp({ TOKENFLOW_CONFIG: file, ACME_API_KEY: SECRET })
 })
 
 afterAll(() => acme?.close())
@@ -148,18 +148,22 @@ describe('the config file format', () => {
         `  ${CATEGORY}: [${MODEL}]`,
       ].join('\n'),
     )
-    const { app } = buildApp({ TOKENFLOW_CONFIG: yaml })
+    const { app } = await buildApp({ TOKENFLOW_CONFIG: yaml })
     const { models } = await readJson(await app.request('/api/models'))
     // No apiKeyEnv: a keyless server is configured as it is.
     expect(models).toContainEqual(expect.objectContaining({ id: MODEL, available: true }))
   })
 
-  it('still reads CATALOG_FILE, but not together with TOKENFLOW_CONFIG', () => {
+  it('still reads CATALOG_FILE, but not together with TOKENFLOW_CONFIG', async () => {
     const file = jsonConfig({
       providers: { acme: { kind: 'openai-compatible', baseURL: acme.url } },
     })
-    expect(buildApp({ CATALOG_FILE: file }).providerTable.map((p) => p.id)).toContain('acme')
-    expect(() => buildApp({ CATALOG_FILE: file, TOKENFLOW_CONFIG: file })).toThrow(/not both/)
+    expect((await buildApp({ CATALOG_FILE: file })).providerTable.map((p) => p.id)).toContain(
+      'acme',
+    )
+    await expect(buildApp({ CATALOG_FILE: file, TOKENFLOW_CONFIG: file })).rejects.toThrow(
+      /not both/,
+    )
   })
 
   it.each([
@@ -178,9 +182,9 @@ describe('the config file format', () => {
       { providers: { acme: { kind: 'openai-compatible', apiKeyEnv: 'ACME_API_KEY' } } },
       /→ at providers\.acme\.baseURL/,
     ],
-  ])('refuses %s, naming the field', (_, content, message) => {
+  ])('refuses %s, naming the field', async (_, content, message) => {
     const file = jsonConfig(content)
-    expect(() => buildApp({ TOKENFLOW_CONFIG: file })).toThrow(CatalogError)
-    expect(() => buildApp({ TOKENFLOW_CONFIG: file })).toThrow(message)
+    await expect(buildApp({ TOKENFLOW_CONFIG: file })).rejects.toThrow(CatalogError)
+    await expect(buildApp({ TOKENFLOW_CONFIG: file })).rejects.toThrow(message)
   })
 })

@@ -29,8 +29,8 @@ afterAll(async () => {
   await Promise.all([ml?.stop(), fake?.close()])
 })
 
-const gateway = (env: Record<string, string> = {}) => {
-  const { app, services } = buildApp({
+const gateway = async (env: Record<string, string> = {}) => {
+  const { app, services } = await buildApp({
     ML_SERVICE_URL: ml.url,
     ML_INTERNAL_TOKEN: ml.token,
     GROQ_API_KEY: 'gsk-fake-key',
@@ -42,7 +42,10 @@ const gateway = (env: Record<string, string> = {}) => {
   return { app, caller: createCaller(createContext(services)) }
 }
 
-const routedMetadata = async (caller: ReturnType<typeof gateway>['caller'], prompt: string) => {
+const routedMetadata = async (
+  caller: Awaited<ReturnType<typeof gateway>>['caller'],
+  prompt: string,
+) => {
   const events: StreamEvent[] = []
   for await (const item of await caller.routing.stream({ prompt, strategy: 'quality' })) {
     events.push((item as unknown as [string, StreamEvent])[1])
@@ -54,7 +57,7 @@ const routedMetadata = async (caller: ReturnType<typeof gateway>['caller'], prom
 }
 
 /** The metadata event of a seed SSE stream (POST /api/models/select), as the client reads it. */
-const seedMetadata = async (app: ReturnType<typeof gateway>['app'], prompt: string) => {
+const seedMetadata = async (app: Awaited<ReturnType<typeof gateway>>['app'], prompt: string) => {
   const response = await app.request('/api/models/select', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -72,7 +75,7 @@ const seedMetadata = async (app: ReturnType<typeof gateway>['app'], prompt: stri
 
 describe('a custom category from TOKENFLOW_CONFIG', () => {
   it('is learned from its examples and classified with a calibrated confidence', async () => {
-    const { app, caller } = gateway({ TOKENFLOW_CONFIG: legalCatalog })
+    const { app, caller } = await gateway({ TOKENFLOW_CONFIG: legalCatalog })
     const result = await caller.classification.classify({ prompt: legalPrompt })
     expect(result.topCategory).toBe('legal')
     expect(result.method).toBe('embedding-head')
@@ -100,7 +103,7 @@ describe('a custom category from TOKENFLOW_CONFIG', () => {
   }, 180_000)
 
   it('routes a confident legal prompt to the model ranked first for legal, without abstaining', async () => {
-    const { caller } = gateway({ TOKENFLOW_CONFIG: legalCatalog })
+    const { caller } = await gateway({ TOKENFLOW_CONFIG: legalCatalog })
     const metadata = await routedMetadata(caller, legalPrompt)
     expect(metadata.model.id).toBe(LEGAL_FIRST)
     expect(metadata.category).toMatchObject({
@@ -116,7 +119,7 @@ describe('a custom category from TOKENFLOW_CONFIG', () => {
 
 describe('abstention below ROUTING_MIN_CONFIDENCE', () => {
   it("routes to the category's fallback model and says so, in tRPC and in the seed stream", async () => {
-    const { app, caller } = gateway({
+    const { app, caller } = await gateway({
       TOKENFLOW_CONFIG: legalCatalog,
       ROUTING_MIN_CONFIDENCE: '0.999',
     })
@@ -147,7 +150,7 @@ describe('abstention below ROUTING_MIN_CONFIDENCE', () => {
   })
 
   it('routes to the best general model when the category has no fallback', async () => {
-    const { caller } = gateway({ ROUTING_MIN_CONFIDENCE: '0.999' })
+    const { caller } = await gateway({ ROUTING_MIN_CONFIDENCE: '0.999' })
     const metadata = await routedMetadata(caller, 'Hello there, can you help me with something?')
     expect(metadata.category?.abstained).toBe(true)
     expect(metadata.category?.reason).toMatch(
@@ -157,7 +160,7 @@ describe('abstention below ROUTING_MIN_CONFIDENCE', () => {
   })
 
   it('never abstains with ROUTING_MIN_CONFIDENCE=0', async () => {
-    const { caller } = gateway({ ROUTING_MIN_CONFIDENCE: '0' })
+    const { caller } = await gateway({ ROUTING_MIN_CONFIDENCE: '0' })
     const metadata = await routedMetadata(caller, 'Hello there, can you help me with something?')
     expect(metadata.category).toMatchObject({ abstained: false, reason: null })
   })

@@ -18,7 +18,7 @@ const API_KEY = 'tf-integration-key-42'
 
 beforeAll(async () => {
   ;[ml, fake] = await Promise.all([startMlService(), startFakeProvider()])
-  const { app } = buildApp({
+  const { app } = await buildApp({
     ML_SERVICE_URL: ml.url,
     ML_INTERNAL_TOKEN: ml.token,
     GROQ_API_KEY: 'gsk-fake-key',

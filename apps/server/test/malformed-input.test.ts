@@ -15,13 +15,13 @@ import { camelizeBody } from '../src/rest/case'
 import { buildApp } from './build-app'
 import { freePort } from './free-port'
 
-type App = ReturnType<typeof buildApp>['app']
+type App = Awaited<ReturnType<typeof buildApp>>['app']
 let app: App
 
 beforeAll(async () => {
   // A dead ML port: if a malformed input ever slipped through validation, it would surface as a
   // 503 here and fail the property.
-  ;({ app } = buildApp({ ML_SERVICE_URL: `http://127.0.0.1:${await freePort()}` }))
+  ;({ app } = await buildApp({ ML_SERVICE_URL: `http://127.0.0.1:${await freePort()}` }))
 })
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 500)

@@ -10,14 +10,14 @@ const ML_TIMEOUT_MS = 5_000
 
 let ml: MlServiceHandle
 let gateway: Awaited<ReturnType<typeof serveApp>>
-let built: ReturnType<typeof buildApp>
+let built: Awaited<ReturnType<typeof buildApp>>
 
 beforeAll(async () => {
   // Classification is what the fault run exercises; the other models would only slow each restart.
   ml = await startMlService({
     env: { ML_ENABLE_COMPRESSION: 'false', ML_ENABLE_GENERATION: 'false' },
   })
-  built = buildApp({
+  built = await buildApp({
     ML_SERVICE_URL: ml.url,
     ML_INTERNAL_TOKEN: ml.token,
     ML_TIMEOUT_MS: String(ML_TIMEOUT_MS),

@@ -14,7 +14,7 @@ const TOKEN = 'ml-replicas-internal-token'
 let a: MlServiceHandle
 let b: MlServiceHandle
 let fake: FakeProvider
-let built: ReturnType<typeof buildApp>
+let built: Awaited<ReturnType<typeof buildApp>>
 let gateway: Awaited<ReturnType<typeof serveApp>>
 
 beforeAll(async () => {
@@ -25,7 +25,7 @@ beforeAll(async () => {
     startMlService({ internalToken: TOKEN, env: only }),
     startFakeProvider(),
   ])
-  built = buildApp({
+  built = await buildApp({
     ML_SERVICE_URL: `${a.url},${b.url}`,
     ML_INTERNAL_TOKEN: TOKEN,
     ML_BREAKER_THRESHOLD: '3',

@@ -55,7 +55,7 @@ export type OpenAiGateway = {
 export const startOpenAiGateway = async (): Promise<OpenAiGateway> => {
   const fake = await startFakeProvider()
   scriptScenarios(fake)
-  const { app } = buildApp({
+  const { app } = await buildApp({
     GROQ_API_KEY: 'gsk-fake-key',
     GROQ_BASE_URL: fake.url,
     OPENROUTER_API_KEY: 'or-fake-key',

@@ -26,7 +26,7 @@ let gateway: Awaited<ReturnType<typeof serveApp>>
 
 beforeAll(async () => {
   ;[ml, fake] = await Promise.all([startMlService(), startFakeProvider()])
-  const { app } = buildApp({
+  const { app } = await buildApp({
     ML_SERVICE_URL: ml.url,
     ML_INTERNAL_TOKEN: ml.token,
     GROQ_API_KEY: 'gsk-fake-key',

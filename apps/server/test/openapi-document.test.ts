@@ -4,7 +4,7 @@ import { validate } from '@readme/openapi-parser'
 import { describe, expect, it } from 'vitest'
 import { buildApp } from './build-app'
 
-const { app } = buildApp({}, { apiKeys: ['secret-key'] })
+const { app } = await buildApp({}, { apiKeys: ['secret-key'] })
 
 type Document = {
   openapi: string

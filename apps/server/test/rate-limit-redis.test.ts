@@ -59,7 +59,7 @@ const replica = async (
   config: Partial<AppConfig> = {},
 ) => {
   const ml = `http://127.0.0.1:${await freePort()}`
-  const { app } = buildApp({ ML_SERVICE_URL: ml, ...env }, config, state)
+  const { app } = await buildApp({ ML_SERVICE_URL: ml, ...env }, config, state)
   const server = await serveApp(app)
   opened.push(server)
   return server.url

@@ -12,7 +12,7 @@ import { serveApp } from './serve-app'
 const TOKEN = 'readiness-probe-internal-token'
 
 let ml: MlServiceHandle
-let built: ReturnType<typeof buildApp>
+let built: Awaited<ReturnType<typeof buildApp>>
 let gateway: Awaited<ReturnType<typeof serveApp>>
 
 beforeAll(async () => {
@@ -20,7 +20,7 @@ beforeAll(async () => {
     internalToken: TOKEN,
     env: { ML_ENABLE_COMPRESSION: 'false', ML_ENABLE_CLASSIFICATION: 'false' },
   })
-  built = buildApp({
+  built = await buildApp({
     ML_SERVICE_URL: ml.url,
     ML_INTERNAL_TOKEN: TOKEN,
     LOCAL_MODEL_ENABLED: 'true',

@@ -12,7 +12,7 @@ import { type MlServiceHandle, startMlService } from './ml-service'
 import { readJson } from './read-json'
 import { type RedisServerHandle, startRedisServer } from './redis-server'
 
-type Gateway = ReturnType<typeof buildApp>
+type Gateway = Awaited<ReturnType<typeof buildApp>>
 
 let ml: MlServiceHandle
 let redis: RedisServerHandle
@@ -20,7 +20,7 @@ let admin: Redis
 const states: SharedState[] = []
 
 /** A gateway on the real ML service; `shared`: one more replica on the common Redis. */
-const gateway = (shared: boolean): Gateway => {
+const gateway = (shared: boolean): Promise<Gateway> => {
   const state = shared
     ? createSharedState({ url: redis.url, logger: createLogger({ level: 'silent' }) })
     : undefined
@@ -79,9 +79,9 @@ beforeAll(async () => {
     startRedisServer(),
   ])
   admin = new Redis(redis.url)
-  solo = gateway(false)
-  replicaA = gateway(true)
-  replicaB = gateway(true)
+  solo = await gateway(false)
+  replicaA = await gateway(true)
+  replicaB = await gateway(true)
   await until(async () => states.every((state) => state.ready()), 'Redis')
 })
 
@@ -136,7 +136,7 @@ describe('result cache on the real ML service', () => {
 
   it('serves cached answers with the ML service dead: they never reach it', async () => {
     await ml.kill()
-    const late = gateway(true)
+    const late = await gateway(true)
     await until(async () => states.every((state) => state.ready()), 'Redis')
 
     expect((await post(solo, '/compress', { text: soloText, ratio: 0.5 })).status).toBe(200)

@@ -1,6 +1,9 @@
-// The real entry point (src/index.ts): it reads its env, serves, and exits cleanly on SIGTERM.
+// The real entry point (src/index.ts): it reads its env, opens its database, serves, and exits
+// cleanly on SIGTERM.
 import { spawn } from 'node:child_process'
-import { dirname, resolve } from 'node:path'
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { freePort } from './free-port'
@@ -10,6 +13,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 describe('src/index.ts', () => {
   it('serves /healthz on PORT and exits 0 on SIGTERM', async () => {
     const port = await freePort()
+    const dataDir = mkdtempSync(join(tmpdir(), 'tokenflow-shutdown-'))
     const child = spawn(resolve(root, 'node_modules/.bin/tsx'), ['src/index.ts'], {
       cwd: root,
       env: {
@@ -17,6 +21,7 @@ describe('src/index.ts', () => {
         PORT: String(port),
         ML_SERVICE_URL: `http://127.0.0.1:${await freePort()}`,
         TOKENFLOW_API_KEYS: 'shutdown-test-key-123',
+        DATA_DIR: dataDir,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
@@ -39,6 +44,29 @@ describe('src/index.ts', () => {
     expect(output).toContain('"msg":"listening"')
     expect(output).toContain('"msg":"stopped"')
     expect(output).not.toContain('shutdown-test-key-123')
+    expect(existsSync(join(dataDir, 'tokenflow.db'))).toBe(true)
+  })
+
+  it('refuses to start when its database cannot be opened, saying so', async () => {
+    const notADirectory = join(mkdtempSync(join(tmpdir(), 'tokenflow-shutdown-')), 'file')
+    writeFileSync(notADirectory, '')
+    const child = spawn(resolve(root, 'node_modules/.bin/tsx'), ['src/index.ts'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        PORT: String(await freePort()),
+        DATA_DIR: join(notADirectory, 'data'),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let output = ''
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString()
+    })
+    const code = await new Promise<number | null>((done) => child.once('exit', (c) => done(c)))
+    expect(code).toBe(1)
+    expect(output).toContain('the database cannot be opened')
+    expect(output).not.toContain('"msg":"listening"')
   })
 
   it('refuses to start with an invalid env, naming the variable', async () => {

@@ -1,5 +1,7 @@
 // generation.stream: one named model, no classification and no fallback (the caller chose the
 // model). Compression is off unless the request asks for it ('auto' applies the default policy).
+// The request is admitted (the key's models and budget) before the stream is returned, so a
+// refusal is an error status on every API; the ledger records it however it ends.
 import type {
   CompressionService,
   GenerationService,
@@ -11,6 +13,7 @@ import { TRPCError } from '@trpc/server'
 import { applyCompression } from '../compression/apply-compression'
 import { statusOf } from '../providers/available-providers'
 import type { ProviderRegistry } from '../providers/create-providers'
+import type { LedgerEntry, RequestLedger } from '../requests/request-ledger'
 import type { CompletionInput } from '../streams/completion-input'
 import { runCompletion, samplingOf } from '../streams/run-completion'
 import { createStreamHub, type StreamHubOptions } from '../streams/stream-hub'
@@ -22,6 +25,8 @@ export type GenerationServiceDeps = {
   catalog: Catalog
   providers: ProviderRegistry
   compression: CompressionService
+  /** Every request's row in the request log and its charge to a virtual key's budget. */
+  ledger: RequestLedger
   observer?: StreamObserver
   /** Buffer bounds and the resume window (the STREAM_* settings). */
   streams?: StreamHubOptions
@@ -37,7 +42,7 @@ export type DirectGeneration = GenerationService & {
 }
 
 export const createGenerationService = (deps: GenerationServiceDeps): DirectGeneration => {
-  const { catalog, providers, compression } = deps
+  const { catalog, providers, compression, ledger } = deps
   const observer = deps.observer ?? noopObserver
   const hub = createStreamHub(deps.streams)
 
@@ -64,37 +69,47 @@ export const createGenerationService = (deps: GenerationServiceDeps): DirectGene
     input: CompletionInput,
     options: StreamOptions,
     startedAt: number,
+    entry: LedgerEntry,
   ): AsyncGenerator<TrackedEvent> {
     const call = { signal: options.signal, requestId: options.requestId }
-    const compressed = await applyCompression(
-      compression,
-      catalog,
-      input.messages,
-      input.compress ?? 'off',
-      null,
-      call,
-    )
-    if (options.signal?.aborted) return
-    observer.streamStarted('generation')
-    const id = hub.start((control) =>
-      runCompletion(
-        { providers, observer },
-        {
-          kind: 'generation',
-          candidates: [model],
-          messages: compressed.messages,
-          sampling: input.sampling,
-          passthrough: input.passthrough,
-          requestId: options.requestId,
-          category: null,
-          strategy: null,
-          compression: compressed.decision,
-          savedTokens: compressed.savedTokens,
-          startedAt,
-        },
-        control,
-      ),
-    )
+    let id: string
+    try {
+      const compressed = await applyCompression(
+        compression,
+        catalog,
+        input.messages,
+        input.compress ?? 'off',
+        null,
+        call,
+      )
+      // The entry has finished as aborted already (the client left).
+      if (options.signal?.aborted) return
+      observer.streamStarted('generation')
+      id = hub.start(
+        entry.watch(compressed.messages, (control) =>
+          runCompletion(
+            { providers, observer },
+            {
+              kind: 'generation',
+              candidates: [model],
+              messages: compressed.messages,
+              sampling: input.sampling,
+              passthrough: input.passthrough,
+              requestId: options.requestId,
+              category: null,
+              strategy: null,
+              compression: compressed.decision,
+              savedTokens: compressed.savedTokens,
+              startedAt,
+            },
+            control,
+          ),
+        ),
+      )
+    } catch (error) {
+      entry.fail(error)
+      throw error
+    }
     yield* hub.follow(id, options.signal)
   }
 
@@ -105,7 +120,16 @@ export const createGenerationService = (deps: GenerationServiceDeps): DirectGene
   ): Promise<AsyncGenerator<TrackedEvent>> => {
     if (options.lastEventId) return hub.resume(options.lastEventId, options.signal)
     const startedAt = performance.now()
-    return generate(await resolveModel(modelId), input, options, startedAt)
+    const entry = ledger.open({ kind: 'generation', requestedModel: modelId, input, options })
+    try {
+      const model = await resolveModel(modelId)
+      entry.allowed([model])
+      await entry.reserve(model)
+      return generate(model, input, options, startedAt, entry)
+    } catch (error) {
+      entry.fail(error)
+      throw error
+    }
   }
 
   return {

@@ -1,5 +1,6 @@
 // Readiness of the gateway's dependencies: each ML service replica (from the active probe, which
-// goes around the breakers) and each LLM provider (as the provider registry reports it).
+// goes around the breakers), each LLM provider (as the provider registry reports it), Redis and
+// the database.
 import type { DependencyHealth, Health, HealthService, ProviderId } from '@tokenflow/api'
 import type { MlClient } from '../ml/ml-client'
 import type { MlProbe } from './ml-probe'
@@ -16,6 +17,8 @@ export type HealthServiceOptions = {
   providers: ProviderStatusSource | null
   /** Redis, when the gateway shares state through it (SharedState.health). */
   state?: { health(): DependencyHealth }
+  /** The request log's and the virtual keys' database (Store.health). */
+  database: { health(): DependencyHealth }
   version: string
   startedAt?: number
 }
@@ -87,23 +90,26 @@ export const createHealthService = (options: HealthServiceOptions): HealthServic
       ])
       const configured = providers.filter((p) => p.status !== 'unconfigured')
       const state = options.state?.health()
+      const database = options.database.health()
       const mlDown = ml.filter((replica) => replica.status === 'down').length
       // Down only when no ML replica answers: the client sends every call to the live ones.
-      // Redis away is degraded, not down: every feature serves from local state meanwhile.
+      // Redis away is degraded, not down: every feature serves from local state meanwhile. So is
+      // the database: requests go on, their log rows are dropped, virtual keys wait for it.
       const status =
         mlDown === ml.length
           ? 'down'
           : mlDown > 0 ||
               configured.some((p) => p.status === 'down') ||
               !configured.some((p) => p.status === 'up') ||
-              state?.status === 'down'
+              state?.status === 'down' ||
+              database.status === 'down'
             ? 'degraded'
             : 'ok'
       return {
         status,
         version: options.version,
         uptimeS: Math.round((Date.now() - startedAt) / 1000),
-        dependencies: [...ml, ...providers, ...(state ? [state] : [])],
+        dependencies: [...ml, ...providers, ...(state ? [state] : []), database],
       }
     },
   }

@@ -12,7 +12,9 @@ const routeLabels = (metrics: string) =>
 
 describe('access log', () => {
   it('labels a tRPC batch by its procedure, or as one batch label, never by its length', async () => {
-    const { app, lines } = buildApp({ ML_SERVICE_URL: `http://127.0.0.1:${await freePort()}` })
+    const { app, lines } = await buildApp({
+      ML_SERVICE_URL: `http://127.0.0.1:${await freePort()}`,
+    })
     const batchInput = (n: number) =>
       encodeURIComponent(
         JSON.stringify(Object.fromEntries(Array.from({ length: n }, (_, i) => [i, {}]))),

@@ -18,7 +18,7 @@ afterEach(async () => {
 })
 
 const gateway = async (env: Record<string, string> = {}) => {
-  const { app } = buildApp({
+  const { app } = await buildApp({
     ML_SERVICE_URL: `http://127.0.0.1:${await freePort()}`,
     TOKENFLOW_API_KEYS: KEY,
     ...env,

@@ -1,5 +1,9 @@
-// Optional API-key auth for /trpc, /api and /v1: off when no keys are configured (local use).
-// Keys come as `Authorization: Bearer <key>` (what @tokenflow/client sends) or `X-API-Key`.
+// API-key auth for /trpc, /api and /v1. Keys come as `Authorization: Bearer <key>` (what
+// @tokenflow/client sends) or `X-API-Key`: a static key (TOKENFLOW_API_KEYS, an admin) or a
+// virtual key from the database (keys.create; held to its limits, budget and models).
+// Auth is off when no static key is configured (local use): every request is admitted as an
+// admin, except that one presenting a virtual key is that key's, so its limits and budget hold
+// for the clients that send it (any other key, as OpenAI SDKs send a placeholder, is ignored).
 // Wrong keys are counted per client address: past `failureLimit` in a minute the address gets
 // 429 before its key is even looked at, so guessing keys costs a minute per few tries. The counts
 // are shared like the rate limit's: in Redis across replicas when there is one, else in memory.
@@ -8,10 +12,15 @@ import type { Context, MiddlewareHandler } from 'hono'
 import type { Redis } from 'ioredis'
 import type { AppEnv } from '../app-env'
 import { jsonError } from '../rest/json-error'
+import { SECRET_PREFIX } from '../store/key-store'
+import type { KeyStore, VirtualKey } from '../store/store'
 import { minuteLimiter, secondsLeft } from './rate-limit'
 
 export type ApiKeyAuthOptions = {
+  /** The static keys (admins); none turns auth off. */
   keys: string[]
+  /** Where virtual keys are checked (Store.keys). */
+  virtualKeys: Pick<KeyStore, 'verify'>
   /** Wrong keys per client address per minute before it gets 429; 0 turns the limit off. */
   failureLimit?: number
   /** The client address failures are counted under (clientAddress). */
@@ -31,6 +40,7 @@ export const presentedKey = (headers: Headers): string | null => {
 
 export const apiKeyAuth = ({
   keys,
+  virtualKeys,
   failureLimit = 0,
   clientOf = () => 'unknown',
   redis = null,
@@ -42,8 +52,31 @@ export const apiKeyAuth = ({
     failureLimit > 0
       ? minuteLimiter({ points: failureLimit, keyPrefix: 'tf:rl:auth', redis })
       : null
+  const identify = (c: Context<AppEnv>, key: VirtualKey) => {
+    c.set('apiKeyId', key.id)
+    c.set('virtualKey', key)
+  }
   return async function apiKeyAuthMiddleware(c, next) {
-    if (digests.length === 0 || c.req.method === 'OPTIONS') return next()
+    if (c.req.method === 'OPTIONS') return next()
+    const key = presentedKey(c.req.raw.headers)
+    if (digests.length === 0) {
+      // Auth off: a database that cannot answer leaves the request anonymous, as without a key;
+      // but a virtual key's secret it knows to be revoked (or wrong) is refused, so revoking a
+      // key with a budget never turns its requests into unlimited anonymous ones.
+      if (!key?.startsWith(SECRET_PREFIX)) return next()
+      let virtual: VirtualKey | null
+      try {
+        virtual = await virtualKeys.verify(key)
+      } catch {
+        return next()
+      }
+      if (!virtual) {
+        c.header('WWW-Authenticate', 'Bearer')
+        return jsonError(c, 401, 'UNAUTHORIZED', 'invalid or revoked API key')
+      }
+      identify(c, virtual)
+      return next()
+    }
     const client = failures ? clientOf(c) : ''
     if (failures) {
       const counted = await failures.get(client)
@@ -58,18 +91,32 @@ export const apiKeyAuth = ({
         )
       }
     }
-    const key = presentedKey(c.req.raw.headers)
     if (!key) {
       c.header('WWW-Authenticate', 'Bearer')
       return jsonError(c, 401, 'UNAUTHORIZED', 'missing API key: send Authorization: Bearer <key>')
     }
     const presented = digest(key)
-    if (!digests.some((known) => timingSafeEqual(known, presented))) {
+    if (digests.some((known) => timingSafeEqual(known, presented))) {
+      c.set('apiKeyId', presented.toString('hex').slice(0, 12))
+      return next()
+    }
+    let virtual: VirtualKey | null
+    try {
+      virtual = await virtualKeys.verify(key)
+    } catch {
+      return jsonError(
+        c,
+        503,
+        'SERVICE_UNAVAILABLE',
+        'the API key cannot be checked now: the database is unavailable',
+      )
+    }
+    if (!virtual) {
       await failures?.penalty(client)
       c.header('WWW-Authenticate', 'Bearer')
       return jsonError(c, 401, 'UNAUTHORIZED', 'invalid API key')
     }
-    c.set('apiKeyId', presented.toString('hex').slice(0, 12))
+    identify(c, virtual)
     return next()
   }
 }

@@ -16,7 +16,7 @@ afterEach(async () => {
 })
 
 const gateway = async (env: Record<string, string>, config: Partial<AppConfig> = {}) => {
-  const { app } = buildApp(
+  const { app } = await buildApp(
     { ML_SERVICE_URL: `http://127.0.0.1:${await freePort()}`, ...env },
     config,
   )
@@ -84,7 +84,7 @@ describe('requests per minute', () => {
 
   it('admits the caller again once its minute is over', async () => {
     vi.useFakeTimers({ toFake: ['Date'] })
-    const { app } = buildApp(
+    const { app } = await buildApp(
       { ML_SERVICE_URL: `http://127.0.0.1:${await freePort()}` },
       { rateLimitPerMinute: 1 },
     )

@@ -1,7 +1,8 @@
 // Per-minute limits per caller (its API key when auth is on, else its address), answering 429 with
-// Retry-After: requests per minute, and tokens per minute. The tokens are the request's own,
-// estimated at admission from its body size (Content-Length, 4 bytes a token; no declared length
-// counts 0); completion tokens are not known at admission and are not counted.
+// Retry-After: requests per minute, and tokens per minute; a virtual key's own requestsPerMinute
+// and tokensPerMinute on top of them. The tokens are the request's own, estimated at admission
+// from its body size (Content-Length, 4 bytes a token; no declared length counts 0); completion
+// tokens are not known at admission and are not counted.
 // With shared state the counts live in Redis, so all replicas enforce one limit; while Redis is
 // away each replica counts in its own memory (the library's insurance limiter), never failing.
 import type { Context, MiddlewareHandler } from 'hono'
@@ -86,18 +87,53 @@ export const rateLimit = ({
     tokensPerMinute > 0
       ? minuteLimiter({ points: tokensPerMinute, keyPrefix: 'tf:rl:tpm', redis })
       : null
-  const refuse = (c: Context<AppEnv>, res: RateLimiterRes, limit: string) => {
+  // A limiter's points are fixed, so virtual keys share one limiter per distinct limit.
+  const perKey = new Map<string, RateLimiterAbstract>()
+  const keyLimiter = (kind: 'rpm' | 'tpm', points: number) => {
+    const keyPrefix = `tf:rl:key-${kind}:${points}`
+    let limiter = perKey.get(keyPrefix)
+    if (!limiter) {
+      limiter = minuteLimiter({ points, keyPrefix, redis })
+      perKey.set(keyPrefix, limiter)
+    }
+    return limiter
+  }
+  const refuse = (c: Context<AppEnv>, res: RateLimiterRes, limit: string, whose = '') => {
     const resetS = secondsLeft(res)
     c.header('Retry-After', String(resetS))
     return jsonError(
       c,
       429,
       'TOO_MANY_REQUESTS',
-      `rate limit of ${limit} per minute exceeded; retry after ${resetS} s`,
+      `rate limit of ${limit} per minute${whose} exceeded; retry after ${resetS} s`,
     )
   }
+  /** The refusal when the request's tokens do not fit `limit`, else null. */
+  const countTokens = async (
+    c: Context<AppEnv>,
+    limiter: RateLimiterAbstract,
+    key: string,
+    limit: number,
+    whose: string,
+  ) => {
+    const estimate = estimatedTokens(c)
+    // No window would ever admit it: waiting is no advice, a smaller request is.
+    if (estimate > limit) {
+      return jsonError(
+        c,
+        429,
+        'TOO_MANY_REQUESTS',
+        `request of about ${estimate} tokens is over the limit of ${limit} tokens per minute${whose} by itself; send a smaller one`,
+      )
+    }
+    if (estimate === 0) return null
+    const { refused, res } = await consume(limiter, key, estimate)
+    return refused ? refuse(c, res, `${limit} tokens`, whose) : null
+  }
   return async function rateLimitMiddleware(c, next) {
-    if ((!requests && !tokens) || c.req.method === 'OPTIONS') return next()
+    if (c.req.method === 'OPTIONS') return next()
+    const virtual = c.get('virtualKey')
+    if (!requests && !tokens && !virtual) return next()
     const caller = clientOf(c)
     if (requests) {
       const { refused, res } = await consume(requests, caller, 1)
@@ -107,20 +143,19 @@ export const rateLimit = ({
       if (refused) return refuse(c, res, `${perMinute} requests`)
     }
     if (tokens) {
-      const estimate = estimatedTokens(c)
-      // No window would ever admit it: waiting is no advice, a smaller request is.
-      if (estimate > tokensPerMinute) {
-        return jsonError(
-          c,
-          429,
-          'TOO_MANY_REQUESTS',
-          `request of about ${estimate} tokens is over the limit of ${tokensPerMinute} tokens per minute by itself; send a smaller one`,
-        )
-      }
-      if (estimate > 0) {
-        const { refused, res } = await consume(tokens, caller, estimate)
-        if (refused) return refuse(c, res, `${tokensPerMinute} tokens`)
-      }
+      const refusal = await countTokens(c, tokens, caller, tokensPerMinute, '')
+      if (refusal) return refusal
+    }
+    const keyRequests = virtual?.requestsPerMinute
+    if (virtual && keyRequests) {
+      const { refused, res } = await consume(keyLimiter('rpm', keyRequests), virtual.id, 1)
+      if (refused) return refuse(c, res, `${keyRequests} requests`, ' for this API key')
+    }
+    const keyTokens = virtual?.tokensPerMinute
+    if (virtual && keyTokens) {
+      const limiter = keyLimiter('tpm', keyTokens)
+      const refusal = await countTokens(c, limiter, virtual.id, keyTokens, ' for this API key')
+      if (refusal) return refusal
     }
     return next()
   }

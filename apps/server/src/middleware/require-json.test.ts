@@ -10,10 +10,10 @@ import { serveApp } from '../../test/serve-app'
 import { isJsonContentType } from './require-json'
 
 let server: Awaited<ReturnType<typeof serveApp>>
-let built: ReturnType<typeof buildApp>
+let built: Awaited<ReturnType<typeof buildApp>>
 
 beforeAll(async () => {
-  built = buildApp({ ML_SERVICE_URL: `http://127.0.0.1:${await freePort()}` })
+  built = await buildApp({ ML_SERVICE_URL: `http://127.0.0.1:${await freePort()}` })
   server = await serveApp(built.app)
 })
 afterAll(() => server.close())

@@ -80,6 +80,22 @@ export const createMetrics = ({ defaultMetrics = true }: { defaultMetrics?: bool
       labelNames: ['operation', 'reason'] as const,
       registers,
     }),
+    requestLogRows: new Counter({
+      name: 'tokenflow_request_log_rows_total',
+      help: 'Request log rows written to the database, or dropped (queue full, write failed twice)',
+      labelNames: ['result'] as const,
+      registers,
+    }),
+    requestLogWriteErrors: new Counter({
+      name: 'tokenflow_request_log_write_errors_total',
+      help: 'Batched request log inserts that failed',
+      registers,
+    }),
+    requestLogQueue: new Gauge({
+      name: 'tokenflow_request_log_queue',
+      help: 'Request log rows waiting to be written',
+      registers,
+    }),
   }
 }
 

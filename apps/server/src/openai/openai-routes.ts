@@ -6,6 +6,7 @@ import type { MetadataEvent, Services, StreamEvent, TrackedEvent } from '@tokenf
 import type { Context } from 'hono'
 import type { AppEnv } from '../app-env'
 import { clientSignal } from '../http/client-signal'
+import { requestCaller } from '../http/request-caller'
 import { sseResponse } from '../http/sse-response'
 import type { Passthrough } from '../providers/chat-provider'
 import type { CompletionInput } from '../streams/completion-input'
@@ -34,10 +35,14 @@ const errorResponses = Object.fromEntries(
   [
     [400, 'A field is invalid; `param` names it.'],
     [401, 'Missing or invalid API key.'],
+    [403, 'The API key may not use this model.'],
     [404, 'Unknown model.'],
     [413, 'Request body too large.'],
     [415, 'The body is not `application/json`.'],
-    [429, 'Rate limited (the gateway or every candidate upstream); see Retry-After.'],
+    [
+      429,
+      "Rate limited (the gateway, the API key or every candidate upstream; see Retry-After), or the key's budget is exhausted (`insufficient_quota`).",
+    ],
     [502, 'The provider failed.'],
     [503, 'No model is available.'],
     [504, 'The provider sent nothing in time.'],
@@ -165,7 +170,7 @@ export const createOpenAiRoutes = ({
     const body = c.req.valid('json')
     const created = Math.floor(Date.now() / 1000)
     const signal = clientSignal(c)
-    const options = { signal, requestId: c.get('requestId') }
+    const options = { signal, requestId: c.get('requestId'), caller: requestCaller(c, 'openai') }
 
     let iterator: AsyncIterator<TrackedEvent>
     // An OpenAI client cannot resume a stream, so its disconnect is a cancel, not a pause.

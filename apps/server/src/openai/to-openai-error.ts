@@ -1,9 +1,11 @@
 // Maps what the gateway throws or streams to an OpenAI error and the HTTP status the SDKs turn
-// into their exception classes. Stream error codes come from providers (ProviderErrorCode).
+// into their exception classes. Stream error codes come from providers (ProviderErrorCode); an
+// exhausted key budget is OpenAI's own `insufficient_quota` 429.
 import type { ErrorEvent } from '@tokenflow/api'
 import { TRPCError } from '@trpc/server'
 import { getHTTPStatusCodeFromError } from '@trpc/server/http'
 import { UnknownModelError } from '../generation/unknown-model-error'
+import { BudgetExceededError } from '../keys/budget-exceeded-error'
 import { retryAfterOf } from '../ml/to-trpc-error'
 import { type OpenAiError, openAiError } from './openai-error'
 
@@ -48,6 +50,20 @@ const trpcStatus: Partial<Record<TRPCError['code'], number>> = {
 }
 
 export const fromThrown = (error: unknown): Mapped | null => {
+  if (error instanceof BudgetExceededError) {
+    return {
+      status: 429,
+      body: {
+        error: {
+          message: error.message,
+          type: 'insufficient_quota',
+          param: null,
+          code: 'insufficient_quota',
+        },
+      },
+      retryAfterS: null,
+    }
+  }
   if (error instanceof UnknownModelError) {
     return {
       status: 404,

@@ -16,6 +16,7 @@ import type { Context } from 'hono'
 import type { z } from 'zod'
 import type { AppEnv } from '../app-env'
 import { clientSignal } from '../http/client-signal'
+import { requestCaller } from '../http/request-caller'
 import { snakeize } from './case'
 import { parseBody } from './parse-body'
 import { restErrorResponses as errors } from './rest-error-responses'
@@ -57,6 +58,7 @@ const events = (description: string) => ({
   content: { 'text/event-stream': { schema: seedEventStream } },
 })
 const bodyErrors = { 400: errors[400], 401: errors[401], 413: errors[413], 429: errors[429] }
+const streamErrors = { ...bodyErrors, 403: errors[403] }
 const mlErrors = { 500: errors[500], 502: errors[502], 503: errors[503], 504: errors[504] }
 
 const routes = {
@@ -100,7 +102,7 @@ const routes = {
     request: { body: jsonBody(restGenerateRequest) },
     responses: {
       200: events('metadata, text_chunk..., end_stream (or error) events.'),
-      ...bodyErrors,
+      ...streamErrors,
       ...mlErrors,
     },
   }),
@@ -126,7 +128,7 @@ const routes = {
     request: { body: jsonBody(restSelectModelRequest) },
     responses: {
       200: events('metadata (the routing decision), text_chunk..., end_stream (or error) events.'),
-      ...bodyErrors,
+      ...streamErrors,
       ...mlErrors,
     },
   }),
@@ -199,6 +201,7 @@ export const createRestRoutes = ({ services, onStreamError, heartbeatMs }: RestR
   const streamOptions = (c: Context<AppEnv>) => ({
     signal: clientSignal(c),
     requestId: c.get('requestId'),
+    caller: requestCaller(c, 'rest'),
   })
   const seedStream = (service: Services['generation'] | Services['routing']) => ({
     heartbeatMs,

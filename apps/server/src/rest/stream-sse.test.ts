@@ -63,7 +63,7 @@ describe('seed SSE format', () => {
 
   it('streams POST /api/generate byte for byte in the seed framing', async () => {
     fake.script('llama-3.1-8b-instant', { kind: 'stream', chunks: ['Hel', 'lo', '!'] })
-    const { app } = appOnFake()
+    const { app } = await appOnFake()
     const response = await app.request(
       '/api/generate',
       post({ prompt: 'say hello', model: 'groq/llama-3.1-8b-instant', max_tokens: 16 }),
@@ -101,7 +101,7 @@ describe('seed SSE format', () => {
   })
 
   it('answers an unknown model or category 400 before any stream starts', async () => {
-    const { app } = appOnFake()
+    const { app } = await appOnFake()
     const model = await app.request('/api/generate', post({ prompt: 'x', model: 'nope/none' }))
     expect(model.status).toBe(400)
     expect(model.headers.get('content-type')).toContain('application/json')
@@ -125,7 +125,7 @@ describe('seed SSE format', () => {
       chunks: Array.from({ length: 100 }, (_, i) => ` w${i}`),
       delayMs: 10,
     })
-    const { app } = appOnFake(slow)
+    const { app } = await appOnFake(slow)
     const response = await app.request(
       '/api/generate',
       post({ prompt: 'x', model: 'groq/llama-3.1-8b-instant' }),
@@ -158,7 +158,7 @@ describe('seed SSE format', () => {
   it('routes POST /api/models/select with one category (no classifier needed)', async () => {
     // A fresh fake: nothing scripted, so the answer is its deterministic echo of the prompt.
     const unscripted = await startFakeProvider()
-    const { app } = appOnFake(unscripted)
+    const { app } = await appOnFake(unscripted)
     const response = await app.request(
       '/api/models/select',
       post({

@@ -4,6 +4,8 @@
 // One candidate category (possibleCategories of length 1) means no classifier call: the
 // category is known, so the ML service is not asked. Below minConfidence the decision abstains:
 // the category's fallback model, else the general models, serve the request (abstention.ts).
+// A virtual key's request is routed among the models it may use, and admitted against its budget
+// at the decision, before any provider is called; the ledger records it however it ends.
 import type {
   ClassificationService,
   CompressionService,
@@ -13,13 +15,14 @@ import type {
   StreamOptions,
   TrackedEvent,
 } from '@tokenflow/api'
-import type { Catalog } from '@tokenflow/catalog'
+import type { Catalog, CatalogModel } from '@tokenflow/catalog'
 import { TRPCError } from '@trpc/server'
 import { abstains, abstentionReason } from '../classification/abstention'
 import { applyCompression } from '../compression/apply-compression'
 import { latestUserTurn, toMessages } from '../generation/conversation'
 import { availableProviders, explainUnavailable } from '../providers/available-providers'
 import type { ProviderRegistry } from '../providers/create-providers'
+import type { LedgerEntry, RequestLedger } from '../requests/request-ledger'
 import type { CompletionInput } from '../streams/completion-input'
 import { runCompletion, samplingOf } from '../streams/run-completion'
 import { createStreamHub, type StreamHubOptions } from '../streams/stream-hub'
@@ -31,6 +34,8 @@ export type RoutingServiceDeps = {
   providers: ProviderRegistry
   classification: ClassificationService
   compression: CompressionService
+  /** Every request's row in the request log and its charge to a virtual key's budget. */
+  ledger: RequestLedger
   observer?: StreamObserver
   streams?: StreamHubOptions
   /** Below this classifier confidence the category is not trusted (ROUTING_MIN_CONFIDENCE). */
@@ -103,7 +108,7 @@ export type Routing = RoutingService & {
 }
 
 export const createRoutingService = (deps: RoutingServiceDeps): Routing => {
-  const { catalog, providers, classification, compression, minConfidence } = deps
+  const { catalog, providers, classification, compression, ledger, minConfidence } = deps
   const observer = deps.observer ?? noopObserver
   const hub = createStreamHub(deps.streams)
 
@@ -113,15 +118,18 @@ export const createRoutingService = (deps: RoutingServiceDeps): Routing => {
   ): Promise<AsyncGenerator<TrackedEvent>> => {
     if (options.lastEventId) return hub.resume(options.lastEventId, options.signal)
     const startedAt = performance.now()
+    const entry = ledger.open({ kind: 'routing', requestedModel: null, input, options })
     const categories = input.possibleCategories ?? catalog.categories.map((c) => c.id)
     const unknown = categories.filter((id) => !catalog.rankings[id])
     if (unknown.length > 0) {
-      throw new TRPCError({
+      const error = new TRPCError({
         code: 'BAD_REQUEST',
         message: `possibleCategories: unknown ${unknown.join(', ')} (known: ${Object.keys(catalog.rankings).join(', ')})`,
       })
+      entry.fail(error)
+      throw error
     }
-    return route(input, categories, options, startedAt)
+    return route(input, categories, options, startedAt, entry)
   }
 
   async function* route(
@@ -129,63 +137,75 @@ export const createRoutingService = (deps: RoutingServiceDeps): Routing => {
     categories: string[],
     options: StreamOptions,
     startedAt: number,
+    entry: LedgerEntry,
   ): AsyncGenerator<TrackedEvent> {
-    const { messages } = input
-    const [classified, statuses] = await Promise.all([
-      classify(classification, latestUserTurn(messages), categories, options),
-      providers.status(),
-    ])
-    const strategy = input.strategy ?? DEFAULT_STRATEGY
-    const abstained = abstains(classified.confidence, minConfidence)
-    const select = abstained ? selectAbstainedModels : selectModels
-    const candidates = select(catalog, classified.id, strategy, availableProviders(statuses))
-    const category: Category = {
-      ...classified,
-      abstained,
-      reason: abstained
-        ? abstentionReason(catalog, {
-            categoryId: classified.id,
-            confidence: classified.confidence,
-            minConfidence,
-            modelId: candidates[0]?.id,
-          })
-        : null,
+    let id: string
+    try {
+      const { messages } = input
+      const [classified, statuses] = await Promise.all([
+        classify(classification, latestUserTurn(messages), categories, options),
+        providers.status(),
+      ])
+      const strategy = input.strategy ?? DEFAULT_STRATEGY
+      const abstained = abstains(classified.confidence, minConfidence)
+      const select = abstained ? selectAbstainedModels : selectModels
+      const available = select(catalog, classified.id, strategy, availableProviders(statuses))
+      if (available.length === 0) {
+        throw new TRPCError({
+          code: 'PRECONDITION_FAILED',
+          message: `no available model for category ${classified.id} (${explainUnavailable(statuses)})`,
+        })
+      }
+      const candidates = entry.allowed(available)
+      const category: Category = {
+        ...classified,
+        abstained,
+        reason: abstained
+          ? abstentionReason(catalog, {
+              categoryId: classified.id,
+              confidence: classified.confidence,
+              minConfidence,
+              modelId: candidates[0]?.id,
+            })
+          : null,
+      }
+      const compressed = await applyCompression(
+        compression,
+        catalog,
+        messages,
+        input.compress ?? 'auto',
+        category.id,
+        { signal: options.signal, requestId: options.requestId },
+      )
+      // The entry has finished as aborted already (the client left).
+      if (options.signal?.aborted) return
+      await entry.reserve(candidates[0] as CatalogModel)
+      observer.streamStarted('routing')
+      id = hub.start(
+        entry.watch(compressed.messages, (control) =>
+          runCompletion(
+            { providers, observer },
+            {
+              kind: 'routing',
+              candidates,
+              messages: compressed.messages,
+              sampling: input.sampling,
+              passthrough: input.passthrough,
+              requestId: options.requestId,
+              category,
+              strategy,
+              compression: compressed.decision,
+              savedTokens: compressed.savedTokens,
+              startedAt,
+            },
+            control,
+          ),
+        ),
+      )
+    } catch (error) {
+      entry.fail(error)
+      throw error
     }
-    if (candidates.length === 0) {
-      throw new TRPCError({
-        code: 'PRECONDITION_FAILED',
-        message: `no available model for category ${category.id} (${explainUnavailable(statuses)})`,
-      })
-    }
-    const compressed = await applyCompression(
-      compression,
-      catalog,
-      messages,
-      input.compress ?? 'auto',
-      category.id,
-      { signal: options.signal, requestId: options.requestId },
-    )
-    if (options.signal?.aborted) return
-    observer.streamStarted('routing')
-    const id = hub.start((control) =>
-      runCompletion(
-        { providers, observer },
-        {
-          kind: 'routing',
-          candidates,
-          messages: compressed.messages,
-          sampling: input.sampling,
-          passthrough: input.passthrough,
-          requestId: options.requestId,
-          category,
-          strategy,
-          compression: compressed.decision,
-          savedTokens: compressed.savedTokens,
-          startedAt,
-        },
-        control,
-      ),
-    )
     yield* hub.follow(id, options.signal)
   }
 

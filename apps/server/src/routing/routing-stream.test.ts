@@ -56,7 +56,7 @@ describe('routing.stream', () => {
       delayMs: 2,
     })
     const { observer, ended } = recordingObserver()
-    const caller = createCaller(createContext(servicesOnFake(fake, { observer })))
+    const caller = createCaller(createContext(await servicesOnFake(fake, { observer })))
     const items = await collect(
       await caller.routing.stream({ ...route, strategy: 'quality', compress: 'off' }),
     )
@@ -85,7 +85,7 @@ describe('routing.stream', () => {
   })
 
   it('picks the cheapest ranked model for strategy cheapest and passes sampling through', async () => {
-    const caller = createCaller(createContext(servicesOnFake(fake)))
+    const caller = createCaller(createContext(await servicesOnFake(fake)))
     const items = await collect(
       await caller.routing.stream({
         ...route,
@@ -111,7 +111,7 @@ describe('routing.stream', () => {
     fake.script('openai/gpt-oss-20b', { kind: 'server-error', status: 503 })
     fake.script('mistralai/mistral-small-3.2-24b-instruct', { kind: 'stream', chunks: ['ok'] })
     const { observer, providerErrors } = recordingObserver()
-    const caller = createCaller(createContext(servicesOnFake(fake, { observer })))
+    const caller = createCaller(createContext(await servicesOnFake(fake, { observer })))
     const items = await collect(
       await caller.routing.stream({ ...route, strategy: 'quality', compress: 'off' }),
     )
@@ -144,7 +144,7 @@ describe('routing.stream', () => {
       chunks: ['late'],
       firstTokenDelayMs: 2_000,
     })
-    const caller = createCaller(createContext(servicesOnFake(fake, { timeoutMs: 200 })))
+    const caller = createCaller(createContext(await servicesOnFake(fake, { timeoutMs: 200 })))
     const items = await collect(
       await caller.routing.stream({ ...route, strategy: 'quality', compress: 'off' }),
     )
@@ -162,7 +162,7 @@ describe('routing.stream', () => {
       cutAfter: 2,
     })
     const { observer, ended } = recordingObserver()
-    const caller = createCaller(createContext(servicesOnFake(fake, { observer })))
+    const caller = createCaller(createContext(await servicesOnFake(fake, { observer })))
     const items = await collect(
       await caller.routing.stream({ ...route, strategy: 'quality', compress: 'off' }),
     )
@@ -184,7 +184,7 @@ describe('routing.stream', () => {
     ]) {
       fake.script(id, { kind: 'server-error' })
     }
-    const caller = createCaller(createContext(servicesOnFake(fake)))
+    const caller = createCaller(createContext(await servicesOnFake(fake)))
     const items = await collect(
       await caller.routing.stream({ ...route, strategy: 'quality', compress: 'off' }),
     )
@@ -199,7 +199,7 @@ describe('routing.stream', () => {
       chunks: ['abcd', 'efgh'],
       omitUsage: true,
     })
-    const caller = createCaller(createContext(servicesOnFake(fake)))
+    const caller = createCaller(createContext(await servicesOnFake(fake)))
     const items = await collect(
       await caller.routing.stream({ ...route, strategy: 'quality', compress: 'off' }),
     )
@@ -208,7 +208,7 @@ describe('routing.stream', () => {
   })
 
   it('rejects unknown categories with BAD_REQUEST naming the field', async () => {
-    const caller = createCaller(createContext(servicesOnFake(fake)))
+    const caller = createCaller(createContext(await servicesOnFake(fake)))
     // The subscription itself fails: no stream starts.
     const error = await caller.routing
       .stream({ prompt: 'x', possibleCategories: ['poetry', 'reasoning'] })
@@ -225,7 +225,7 @@ describe('routing.stream', () => {
       delayMs: 10,
     })
     const { observer, ended } = recordingObserver()
-    const services = servicesOnFake(fake, { observer, streams: { resumeWindowMs: 300 } })
+    const services = await servicesOnFake(fake, { observer, streams: { resumeWindowMs: 300 } })
     const caller = createCaller(createContext(services))
     const stream = await caller.routing.stream({ ...route, strategy: 'quality', compress: 'off' })
     const abortSeen = fake.nextAbort()
@@ -249,7 +249,7 @@ describe('routing.stream', () => {
       delayMs: 10,
     })
     const { observer, ended } = recordingObserver()
-    const caller = createCaller(createContext(servicesOnFake(fake, { observer })))
+    const caller = createCaller(createContext(await servicesOnFake(fake, { observer })))
     const stream = await caller.routing.stream({ ...route, strategy: 'quality', compress: 'off' })
     const abortSeen = fake.nextAbort()
     const seen: Envelope[] = []
@@ -272,7 +272,7 @@ describe('routing.stream', () => {
       chunks: ['a', 'b', 'c', 'd', 'e'],
       delayMs: 1,
     })
-    const caller = createCaller(createContext(servicesOnFake(fake)))
+    const caller = createCaller(createContext(await servicesOnFake(fake)))
     const input = { ...route, strategy: 'quality' as const, compress: 'off' as const }
     const all = await collect(await caller.routing.stream(input))
     const [lastSeenId] = all[2] as Envelope // metadata, 'a', 'b' seen
@@ -283,7 +283,7 @@ describe('routing.stream', () => {
   })
 
   it('answers an unknown lastEventId with RESUME_EXPIRED', async () => {
-    const caller = createCaller(createContext(servicesOnFake(fake)))
+    const caller = createCaller(createContext(await servicesOnFake(fake)))
     const items = await collect(
       await caller.routing.stream({ ...route, lastEventId: 'no-such-stream:4' }),
     )
@@ -293,7 +293,7 @@ describe('routing.stream', () => {
 
   it('answers RESUME_EXPIRED when the events after the id left the replay buffer', async () => {
     fake.script('llama-3.3-70b-versatile', { kind: 'stream', chunks: ['1', '2', '3', '4', '5'] })
-    const services = servicesOnFake(fake, { streams: { replayLimit: 3 } })
+    const services = await servicesOnFake(fake, { streams: { replayLimit: 3 } })
     const caller = createCaller(createContext(services))
     const input = { ...route, strategy: 'quality' as const, compress: 'off' as const }
     const all = await collect(await caller.routing.stream(input))
@@ -306,7 +306,7 @@ describe('routing.stream', () => {
 
 describe('generation.stream', () => {
   it('forwards the request id to OpenAI-compatible providers (the local model logs it)', async () => {
-    const caller = createCaller(createContext(servicesOnFake(fake), 'req-42'))
+    const caller = createCaller(createContext(await servicesOnFake(fake), 'req-42'))
     await collect(
       await caller.generation.stream({ prompt: 'hi', model: 'local/smollm2-135m-instruct' }),
     )
@@ -316,7 +316,7 @@ describe('generation.stream', () => {
 
   it('streams the named model with OpenRouter usage', async () => {
     fake.script('qwen/qwen3-235b-a22b-2507', { kind: 'stream', chunks: ['Hola', ' mundo'] })
-    const caller = createCaller(createContext(servicesOnFake(fake)))
+    const caller = createCaller(createContext(await servicesOnFake(fake)))
     const items = await collect(
       await caller.generation.stream({
         messages: [
@@ -343,7 +343,7 @@ describe('generation.stream', () => {
     ['server-error', 'PROVIDER_ERROR', true],
   ] as const)('maps a %s answer to an %s error event', async (kind, code, retryable) => {
     fake.script('openai/gpt-oss-120b', { kind })
-    const caller = createCaller(createContext(servicesOnFake(fake)))
+    const caller = createCaller(createContext(await servicesOnFake(fake)))
     const items = await collect(
       await caller.generation.stream({ prompt: 'hi', model: 'groq/openai/gpt-oss-120b' }),
     )
@@ -353,7 +353,7 @@ describe('generation.stream', () => {
 
   it('maps a 429 to RATE_LIMITED', async () => {
     fake.script('openai/gpt-oss-120b', { kind: 'rate-limit', retryAfterSeconds: 3 })
-    const caller = createCaller(createContext(servicesOnFake(fake)))
+    const caller = createCaller(createContext(await servicesOnFake(fake)))
     const items = await collect(
       await caller.generation.stream({ prompt: 'hi', model: 'openai/gpt-oss-120b' }),
     )
@@ -362,7 +362,7 @@ describe('generation.stream', () => {
   })
 
   it('rejects an unknown model with BAD_REQUEST naming the field', async () => {
-    const caller = createCaller(createContext(servicesOnFake(fake)))
+    const caller = createCaller(createContext(await servicesOnFake(fake)))
     const error = await caller.generation
       .stream({ prompt: 'hi', model: 'gpt-17' })
       .catch((e: unknown) => e)

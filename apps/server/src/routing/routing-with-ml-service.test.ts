@@ -4,14 +4,19 @@ import { createCaller, createContext, type StreamEvent } from '@tokenflow/api'
 import { catalog } from '@tokenflow/catalog'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { type MlServiceHandle, startMlService } from '../../test/ml-service'
+import { memoryStore } from '../../test/providers-on-fake'
 import { createClassificationService } from '../classification/classification-service'
 import { createCompressionService } from '../compression/compression-service'
 import { parseEnv } from '../env'
+import { createKeyService } from '../keys/create-key-service'
 import { createMlClient } from '../ml/ml-client'
 import { createModelService } from '../models/create-model-service'
 import { createProviders } from '../providers/create-providers'
 import { resolveProviders } from '../providers/resolve-providers'
 import { shippedProviders } from '../providers/shipped-providers'
+import { createRequestLogService } from '../requests/create-request-log-service'
+import { createRequestLedger } from '../requests/request-ledger'
+import { createUsageService } from '../usage/create-usage-service'
 import { createRoutingService } from './create-routing-service'
 
 let ml: MlServiceHandle
@@ -42,11 +47,13 @@ it('classifies, compresses and streams from the local model', async () => {
   // The default threshold: whether or not it abstains, only the local model is available.
   const minConfidence = parseEnv({}).ROUTING_MIN_CONFIDENCE
   const classification = createClassificationService({ ml: client, catalog, minConfidence })
+  const store = await memoryStore()
   const routing = createRoutingService({
     catalog,
     providers,
     classification,
     compression,
+    ledger: createRequestLedger({ store, record: true, logPrompts: false }),
     minConfidence,
   })
   const models = createModelService({ catalog, providers })
@@ -58,6 +65,9 @@ it('classifies, compresses and streams from the local model', async () => {
       models,
       generation: { stream: unused, cancel: unused },
       health: { check: unused },
+      usage: createUsageService(store.requests),
+      requests: createRequestLogService(store.requests),
+      keys: createKeyService(store.keys),
     }),
   )
 

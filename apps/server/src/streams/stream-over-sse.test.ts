@@ -50,7 +50,7 @@ const input = {
 
 it('cancels the provider request within 100 ms of an unsubscribe over SSE', async () => {
   fake.script('llama-3.3-70b-versatile', { kind: 'stream', chunks: words, delayMs: 20 })
-  const client = createTokenFlowClient({ url: await serve(servicesOnFake(fake)) })
+  const client = createTokenFlowClient({ url: await serve(await servicesOnFake(fake)) })
   const abortSeen = fake.nextAbort()
   let unsubscribedAt = 0
   const received: StreamEvent[] = []
@@ -73,7 +73,7 @@ it('cancels the provider request within 100 ms of an unsubscribe over SSE', asyn
 
 it('resumes after a dropped connection without duplicated or missing text', async () => {
   fake.script('llama-3.3-70b-versatile', { kind: 'stream', chunks: words, delayMs: 15 })
-  const services = servicesOnFake(fake)
+  const services = await servicesOnFake(fake)
   const client = createTokenFlowClient({ url: await serve(services) })
   const received: StreamEvent[] = []
   const ids: string[] = []
