@@ -5,6 +5,9 @@ export const VIEWS = [
   { id: 'chat', label: 'Chat' },
   { id: 'generate', label: 'Generate' },
   { id: 'models', label: 'Models' },
+  { id: 'usage', label: 'Usage' },
+  { id: 'requests', label: 'Requests' },
+  { id: 'keys', label: 'Keys' },
 ] as const
 
 export type ViewId = (typeof VIEWS)[number]['id']

@@ -25,6 +25,13 @@ const unusedServices: Services = {
   routing: { stream: async () => notImplemented(), cancel: () => notImplemented() },
   models: { list: async () => ({ models: [] }), rankings: async () => ({ categories: [] }) },
   health: { check: async () => notImplemented() },
+  usage: { summary: async () => notImplemented(), timeseries: async () => notImplemented() },
+  requests: { list: async () => notImplemented(), get: async () => notImplemented() },
+  keys: {
+    create: async () => notImplemented(),
+    list: async () => notImplemented(),
+    revoke: async () => notImplemented(),
+  },
 }
 
 export function renderWithServices(ui: ReactNode, services: Partial<Services>) {
