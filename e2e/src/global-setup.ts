@@ -2,7 +2,8 @@
 // real ML service, the real server pointed at both, and the built console served by
 // `vite preview` with its proxy pointed at the server. Teardown stops all of them.
 import { randomBytes } from 'node:crypto'
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import catalogModels from '@tokenflow/catalog/models.json' with { type: 'json' }
@@ -22,6 +23,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     webUrl: string
     serverUrl: string
+    /** The server's static (admin) key; the preview proxy adds it to the console's requests. */
+    adminKey: string
     mlPid: number
     artifactsDir: string
   }
@@ -49,10 +52,13 @@ export default async function setup(project: TestProject) {
   mkdirSync(logDir, { recursive: true })
   const services: Service[] = []
   let fake: FakeProvider | undefined
+  // Each run starts with an empty request log and no virtual keys.
+  const dataDir = mkdtempSync(join(tmpdir(), 'tokenflow-e2e-'))
 
   const teardown = async () => {
     for (const service of services.reverse()) await stopService(service)
     await fake?.close()
+    rmSync(dataDir, { recursive: true, force: true })
   }
 
   try {
@@ -89,6 +95,9 @@ export default async function setup(project: TestProject) {
     })
 
     const serverPort = await freePort()
+    // Auth on, as deployed: the console reaches the admin views through vite preview's proxy,
+    // which adds this key.
+    const adminKey = randomBytes(16).toString('hex')
     const server = startService({
       name: 'server',
       command: bin(e2eDir, 'tsx'),
@@ -106,7 +115,10 @@ export default async function setup(project: TestProject) {
         OPENROUTER_API_KEY: '',
         // Routing must pick a Groq model, whose stream the fake provider paces.
         LOCAL_MODEL_ENABLED: 'false',
-        TOKENFLOW_API_KEYS: '',
+        TOKENFLOW_API_KEYS: adminKey,
+        DATABASE_URL: '',
+        DATA_DIR: dataDir,
+        REQUEST_LOG: 'true',
         LOG_LEVEL: 'info',
       },
       logDir,
@@ -120,7 +132,7 @@ export default async function setup(project: TestProject) {
       command: bin(webDir, 'vite'),
       args: ['preview', '--host', '127.0.0.1', '--port', String(webPort), '--strictPort'],
       cwd: webDir,
-      env: { TOKENFLOW_SERVER_URL: serverUrl },
+      env: { TOKENFLOW_SERVER_URL: serverUrl, TOKENFLOW_API_KEY: adminKey },
       logDir,
     })
     services.push(web)
@@ -132,6 +144,7 @@ export default async function setup(project: TestProject) {
 
     project.provide('webUrl', webUrl)
     project.provide('serverUrl', serverUrl)
+    project.provide('adminKey', adminKey)
     project.provide('mlPid', ml.child.pid ?? 0)
     project.provide('artifactsDir', artifactsDir)
   } catch (error) {
