@@ -3,6 +3,8 @@
 // (start-stack.ts) and the black-box tests in test/ run the same thing. Only HAProxy listens on
 // `host`; the parts behind it stay on 127.0.0.1.
 import { randomBytes } from 'node:crypto'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { freePort } from '@tokenflow/server/test/free-port'
 import { type MlServiceHandle, startMlService } from '@tokenflow/server/test/ml-service'
 import { type RedisServerHandle, startRedisServer } from '@tokenflow/server/test/redis-server'
@@ -60,6 +62,9 @@ const fakeProviderEnv = (url: string): Record<string, string> => ({
   LOCAL_MODEL_ENABLED: 'false',
 })
 
+/** The request log and virtual keys of the one-machine stack (gitignored). */
+const dataDir = resolve(dirname(fileURLToPath(import.meta.url)), '../.data')
+
 export const startStack = async (options: StackOptions = {}): Promise<Stack> => {
   const host = options.host ?? '127.0.0.1'
   const local = '127.0.0.1'
@@ -81,6 +86,9 @@ export const startStack = async (options: StackOptions = {}): Promise<Stack> => 
     started.push(ml)
     const env = {
       LOG_LEVEL: 'warn',
+      // One SQLite file for the replicas on this machine (SQLite locks it between processes);
+      // across machines, DATABASE_URL names a PostgreSQL they all share.
+      DATA_DIR: dataDir,
       ...(options.fakeProviderUrl ? fakeProviderEnv(options.fakeProviderUrl) : {}),
       ...options.gatewayEnv,
       REDIS_URL: redis.url,
