@@ -99,11 +99,23 @@ const migrations = (dialect: Dialect): Record<string, Migration> => {
 }
 
 /** Applies the migrations not yet applied; a no-op on an up-to-date database. */
+// Replicas that start together on one database race to create the migration tables and take
+// their lock (on SQLite the loser sees a locked database or the lock row already there): a
+// failed run is tried again after the winner has had time to finish.
+const MIGRATION_ATTEMPTS = 5
+const MIGRATION_RETRY_MS = 250
+
 export const migrateToLatest = async (db: Kysely<Database>, dialect: Dialect): Promise<void> => {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations(dialect) },
   })
-  const { error } = await migrator.migrateToLatest()
-  if (error) throw new Error('database migration failed', { cause: error })
+  let failure: unknown
+  for (let attempt = 1; attempt <= MIGRATION_ATTEMPTS; attempt += 1) {
+    const { error } = await migrator.migrateToLatest()
+    if (!error) return
+    failure = error
+    await new Promise((retry) => setTimeout(retry, MIGRATION_RETRY_MS * attempt))
+  }
+  throw new Error('database migration failed', { cause: failure })
 }
