@@ -11,7 +11,6 @@
 //    for a few seconds: short streams per second, errors, and the CPU the replicas, HAProxy and
 //    Redis spent per stream.
 import { mkdtempSync, writeFileSync } from 'node:fs'
-import { Agent } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort } from '../../apps/server/test/free-port'
@@ -19,9 +18,10 @@ import { startRedisServer } from '../../apps/server/test/redis-server'
 import { startHaproxy } from '../../deploy/src/start-haproxy'
 import { printTable, writeResults } from '../load/load-table'
 import { type Proc, startFakeProviderProcess, startGatewayProcess } from '../load/processes'
+import { benchCalls, firstTokenAb, newAgent, rotate, runMany } from './first-token-ab'
 import { cpuSeconds } from './process-stats'
-import { type StreamCall, streamOnce } from './sse-request'
-import { percentile, round } from './start-gateway'
+import { streamOnce } from './sse-request'
+import { round } from './start-gateway'
 
 const REPS = Number(process.env.BENCH_REPS ?? 2)
 const TTFT_ROUNDS = Number(process.env.BENCH_TTFT_ROUNDS ?? 150)
@@ -34,9 +34,6 @@ const MODEL = 'llama-3.1-8b-instant'
 const prompt = 'Say something for the benchmark.'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-const rotate = <T>(items: T[], by: number) =>
-  items.map((_, i) => items[(i + by) % items.length] as T)
-const newAgent = () => new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY })
 
 const scriptDir = mkdtempSync(join(tmpdir(), 'tf-bench-replicas-'))
 const scriptFile = join(scriptDir, 'scripts.json')
@@ -48,7 +45,6 @@ const fake = await startFakeProviderProcess({
   FAKE_PROVIDER_RECORD: 'false',
 })
 const redis = await startRedisServer()
-const redisPid = redis.pid
 // The production configuration, as in the hot-path bench: auth on, the rate limiter counting
 // every request (a limit the run never reaches), access logs at `info` into a pipe.
 const startReplica = async (name: string, shared: boolean) =>
@@ -65,105 +61,25 @@ const startReplica = async (name: string, shared: boolean) =>
   })
 
 const started: Array<{ stop(): Promise<void> }> = [fake, { stop: () => redis.stop() }]
-const auth = { authorization: `Bearer ${API_KEY}` }
-const body = JSON.stringify({ prompt, model: `groq/${MODEL}` })
-const rest = (url: string): StreamCall => ({
-  method: 'POST',
-  url: `${url}/api/generate`,
-  headers: { 'content-type': 'application/json', ...auth },
-  body,
-  firstToken: 'Tok0',
-  complete: 'end_stream',
-})
-const trpc = (url: string): StreamCall => ({
-  method: 'GET',
-  url: `${url}/trpc/generation.stream?input=${encodeURIComponent(body)}`,
-  headers: { ...auth, accept: 'text/event-stream' },
-  firstToken: 'Tok0',
-  complete: '"type":"end"',
-})
-const direct: StreamCall = {
-  method: 'POST',
-  url: `${fake.apiUrl}/chat/completions`,
-  headers: { 'content-type': 'application/json', authorization: `Bearer ${UPSTREAM_KEY}` },
-  body: JSON.stringify({
-    model: MODEL,
-    stream: true,
-    messages: [{ role: 'user', content: prompt }],
-  }),
-  firstToken: 'Tok0',
-  complete: '[DONE]',
-}
-
-/** Runs `count` streams of `call` with `concurrency` in flight; the number that succeeded. */
-const runMany = async (agent: Agent, call: StreamCall, count: number, concurrency: number) => {
-  let next = 0
-  let ok = 0
-  const worker = async () => {
-    while (next < count) {
-      next += 1
-      if ((await streamOnce(agent, call)).ok) ok += 1
-    }
-  }
-  await Promise.all(Array.from({ length: concurrency }, worker))
-  return ok
-}
-
+const calls = benchCalls({ apiKey: API_KEY, upstreamKey: UPSTREAM_KEY, model: MODEL, prompt })
 const cpuOf = (pids: number[]) => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0)
 
 // --- 1. Redis on the hot path ------------------------------------------------------------------
 
-type HotTarget = { name: string; pid: number | null; call: StreamCall }
-
-const redisCost = async (rep: number, plain: Proc, shared: Proc) => {
-  const targets: HotTarget[] = [
-    { name: 'direct', pid: null, call: direct },
-    { name: 'REST, in process', pid: plain.pid, call: rest(plain.url) },
-    { name: 'REST, Redis', pid: shared.pid, call: rest(shared.url) },
-    { name: 'tRPC, in process', pid: plain.pid, call: trpc(plain.url) },
-    { name: 'tRPC, Redis', pid: shared.pid, call: trpc(shared.url) },
-  ]
-  const agents = new Map(targets.map((t) => [t.name, newAgent()]))
-  const samples = new Map<string, number[]>(targets.map((t) => [t.name, []]))
-  const errors = new Map<string, number>(targets.map((t) => [t.name, 0]))
-  for (const t of targets) await runMany(agents.get(t.name) as Agent, t.call, 5, 1)
-  for (let i = 0; i < TTFT_ROUNDS; i += 1) {
-    for (const t of rotate(targets, i + rep)) {
-      await sleep(2)
-      const result = await streamOnce(agents.get(t.name) as Agent, t.call)
-      if (result.ok) samples.get(t.name)?.push(result.ttftMs)
-      else errors.set(t.name, (errors.get(t.name) ?? 0) + 1)
-    }
-  }
-  const cpu = new Map<string, { gatewayMs: number; redisMs: number }>()
-  for (const t of rotate(targets, rep)) {
-    if (t.pid === null) continue
-    const before = cpuSeconds(t.pid)
-    const redisBefore = cpuSeconds(redisPid)
-    const ok = await runMany(agents.get(t.name) as Agent, t.call, CPU_STREAMS, 8)
-    cpu.set(t.name, {
-      gatewayMs: ((cpuSeconds(t.pid) - before) * 1000) / Math.max(ok, 1),
-      redisMs: ((cpuSeconds(redisPid) - redisBefore) * 1000) / Math.max(ok, 1),
-    })
-  }
-  for (const agent of agents.values()) agent.destroy()
-  const directP50 = percentile(samples.get('direct') ?? [], 50)
-  const directP99 = percentile(samples.get('direct') ?? [], 99)
-  return targets.map((t) => {
-    const p50 = percentile(samples.get(t.name) ?? [], 50)
-    const p99 = percentile(samples.get(t.name) ?? [], 99)
-    return {
-      path: t.name,
-      ttftP50Ms: round(p50, 2),
-      ttftP99Ms: round(p99, 2),
-      addedP50Ms: t.pid === null ? 0 : round(p50 - directP50, 2),
-      addedP99Ms: t.pid === null ? 0 : round(p99 - directP99, 2),
-      errors: errors.get(t.name) ?? 0,
-      gatewayCpuPerStreamMs: round(cpu.get(t.name)?.gatewayMs ?? 0, 3),
-      redisCpuPerStreamMs: round(cpu.get(t.name)?.redisMs ?? 0, 3),
-    }
+const redisCost = (rep: number, plain: Proc, shared: Proc) =>
+  firstTokenAb({
+    targets: [
+      { name: 'direct', pid: null, call: calls.direct(fake.apiUrl) },
+      { name: 'REST, in process', pid: plain.pid, call: calls.rest(plain.url) },
+      { name: 'REST, Redis', pid: shared.pid, call: calls.rest(shared.url) },
+      { name: 'tRPC, in process', pid: plain.pid, call: calls.trpc(plain.url) },
+      { name: 'tRPC, Redis', pid: shared.pid, call: calls.trpc(shared.url) },
+    ],
+    rounds: TTFT_ROUNDS,
+    rep,
+    cpuStreams: CPU_STREAMS,
+    sidecar: { name: 'redis', pid: redis.pid },
   })
-}
 
 // --- 2. Scaling over replicas ------------------------------------------------------------------
 
@@ -173,12 +89,12 @@ const scaling = async (rep: number, fronts: Front[]) => {
   const rows = []
   for (const front of rotate(fronts, rep)) {
     const agent = newAgent()
-    const call = rest(front.proxy.url)
+    const call = calls.rest(front.proxy.url)
     await runMany(agent, call, 20, 4)
     const pids = [...front.pids]
     const gatewayBefore = cpuOf(pids)
     const proxyBefore = cpuSeconds(front.proxy.pid)
-    const redisBefore = cpuSeconds(redisPid)
+    const redisBefore = cpuSeconds(redis.pid)
     let completed = 0
     let failed = 0
     const startedAt = performance.now()
@@ -199,7 +115,7 @@ const scaling = async (rep: number, fronts: Front[]) => {
       errors: failed,
       gatewayCpuPerStreamMs: per(cpuOf(pids) - gatewayBefore),
       haproxyCpuPerStreamMs: per(cpuSeconds(front.proxy.pid) - proxyBefore),
-      redisCpuPerStreamMs: per(cpuSeconds(redisPid) - redisBefore),
+      redisCpuPerStreamMs: per(cpuSeconds(redis.pid) - redisBefore),
     })
     await sleep(1_000)
   }

@@ -6,7 +6,6 @@
 //    in a temp dir): rows recorded as fast as the caller can, until flush() has written them all;
 //    also the caller's cost per record() call.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { Agent } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { RequestRecord } from '@tokenflow/api'
@@ -17,9 +16,8 @@ import { freePort } from '../../apps/server/test/free-port'
 import { startPostgresServer } from '../../apps/server/test/postgres-server'
 import { printTable, writeResults } from '../load/load-table'
 import { type Proc, startFakeProviderProcess, startGatewayProcess } from '../load/processes'
-import { cpuSeconds } from './process-stats'
-import { type StreamCall, streamOnce } from './sse-request'
-import { percentile, round } from './start-gateway'
+import { benchCalls, firstTokenAb, rotate } from './first-token-ab'
+import { round } from './start-gateway'
 
 const REPS = Number(process.env.BENCH_REPS ?? 2)
 const TTFT_ROUNDS = Number(process.env.BENCH_TTFT_ROUNDS ?? 200)
@@ -30,11 +28,6 @@ const UPSTREAM_KEY = 'gsk-bench-key'
 const MODEL = 'llama-3.1-8b-instant'
 const prompt = 'Say something for the benchmark.'
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-const rotate = <T>(items: T[], by: number) =>
-  items.map((_, i) => items[(i + by) % items.length] as T)
-const newAgent = () => new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY })
-
 const dir = mkdtempSync(join(tmpdir(), 'tf-bench-log-'))
 const scriptFile = join(dir, 'scripts.json')
 const chunks = Array.from({ length: 20 }, (_, i) => (i === 0 ? 'Tok0' : ` tok${i}`))
@@ -42,93 +35,21 @@ writeFileSync(scriptFile, JSON.stringify({ [MODEL]: { kind: 'stream', chunks, de
 
 // --- 1. the hot path ---------------------------------------------------------------------------
 
-const hotPath = async (rep: number, on: Proc, off: Proc, fakeUrl: string) => {
-  const auth = { authorization: `Bearer ${API_KEY}` }
-  const body = JSON.stringify({ prompt, model: `groq/${MODEL}` })
-  const rest = (url: string): StreamCall => ({
-    method: 'POST',
-    url: `${url}/api/generate`,
-    headers: { 'content-type': 'application/json', ...auth },
-    body,
-    firstToken: 'Tok0',
-    complete: 'end_stream',
+const calls = benchCalls({ apiKey: API_KEY, upstreamKey: UPSTREAM_KEY, model: MODEL, prompt })
+
+const hotPath = (rep: number, on: Proc, off: Proc, fakeUrl: string) =>
+  firstTokenAb({
+    targets: [
+      { name: 'direct', pid: null, call: calls.direct(fakeUrl) },
+      { name: 'REST, log off', pid: off.pid, call: calls.rest(off.url) },
+      { name: 'REST, log on', pid: on.pid, call: calls.rest(on.url) },
+      { name: 'tRPC, log off', pid: off.pid, call: calls.trpc(off.url) },
+      { name: 'tRPC, log on', pid: on.pid, call: calls.trpc(on.url) },
+    ],
+    rounds: TTFT_ROUNDS,
+    rep,
+    cpuStreams: CPU_STREAMS,
   })
-  const trpc = (url: string): StreamCall => ({
-    method: 'GET',
-    url: `${url}/trpc/generation.stream?input=${encodeURIComponent(body)}`,
-    headers: { ...auth, accept: 'text/event-stream' },
-    firstToken: 'Tok0',
-    complete: '"type":"end"',
-  })
-  const targets = [
-    {
-      name: 'direct',
-      pid: null,
-      call: {
-        method: 'POST',
-        url: `${fakeUrl}/chat/completions`,
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${UPSTREAM_KEY}` },
-        body: JSON.stringify({
-          model: MODEL,
-          stream: true,
-          messages: [{ role: 'user', content: prompt }],
-        }),
-        firstToken: 'Tok0',
-        complete: '[DONE]',
-      } satisfies StreamCall,
-    },
-    { name: 'REST, log off', pid: off.pid, call: rest(off.url) },
-    { name: 'REST, log on', pid: on.pid, call: rest(on.url) },
-    { name: 'tRPC, log off', pid: off.pid, call: trpc(off.url) },
-    { name: 'tRPC, log on', pid: on.pid, call: trpc(on.url) },
-  ]
-  const agents = new Map(targets.map((t) => [t.name, newAgent()]))
-  const samples = new Map<string, number[]>(targets.map((t) => [t.name, []]))
-  const errors = new Map<string, number>(targets.map((t) => [t.name, 0]))
-  for (const t of targets) {
-    for (let i = 0; i < 5; i += 1) await streamOnce(agents.get(t.name) as Agent, t.call)
-  }
-  for (let i = 0; i < TTFT_ROUNDS; i += 1) {
-    for (const t of rotate(targets, i + rep)) {
-      await sleep(2)
-      const result = await streamOnce(agents.get(t.name) as Agent, t.call)
-      if (result.ok) samples.get(t.name)?.push(result.ttftMs)
-      else errors.set(t.name, (errors.get(t.name) ?? 0) + 1)
-    }
-  }
-  const cpu = new Map<string, number>()
-  for (const t of rotate(targets, rep)) {
-    if (t.pid === null) continue
-    const agent = agents.get(t.name) as Agent
-    const before = cpuSeconds(t.pid)
-    let next = 0
-    let ok = 0
-    const worker = async () => {
-      while (next < CPU_STREAMS) {
-        next += 1
-        if ((await streamOnce(agent, t.call)).ok) ok += 1
-      }
-    }
-    await Promise.all(Array.from({ length: 8 }, worker))
-    cpu.set(t.name, ((cpuSeconds(t.pid) - before) * 1000) / Math.max(ok, 1))
-  }
-  for (const agent of agents.values()) agent.destroy()
-  const directP50 = percentile(samples.get('direct') ?? [], 50)
-  const directP99 = percentile(samples.get('direct') ?? [], 99)
-  return targets.map((t) => {
-    const p50 = percentile(samples.get(t.name) ?? [], 50)
-    const p99 = percentile(samples.get(t.name) ?? [], 99)
-    return {
-      path: t.name,
-      ttftP50Ms: round(p50, 2),
-      ttftP99Ms: round(p99, 2),
-      addedP50Ms: t.pid === null ? 0 : round(p50 - directP50, 2),
-      addedP99Ms: t.pid === null ? 0 : round(p99 - directP99, 2),
-      errors: errors.get(t.name) ?? 0,
-      gatewayCpuPerStreamMs: t.pid === null ? '' : round(cpu.get(t.name) ?? 0, 3),
-    }
-  })
-}
 
 // --- 2. insert throughput ----------------------------------------------------------------------
 
