@@ -72,44 +72,33 @@ export const createGenerationService = (deps: GenerationServiceDeps): DirectGene
     entry: LedgerEntry,
   ): AsyncGenerator<TrackedEvent> {
     const call = { signal: options.signal, requestId: options.requestId }
-    let id: string
-    try {
-      const compressed = await applyCompression(
-        compression,
-        catalog,
-        input.messages,
-        input.compress ?? 'off',
-        null,
-        call,
-      )
-      // The entry has finished as aborted already (the client left).
-      if (options.signal?.aborted) return
-      observer.streamStarted('generation')
-      id = hub.start(
-        entry.watch(compressed.messages, (control) =>
-          runCompletion(
-            { providers, observer },
-            {
-              kind: 'generation',
-              candidates: [model],
-              messages: compressed.messages,
-              sampling: input.sampling,
-              passthrough: input.passthrough,
-              requestId: options.requestId,
-              category: null,
-              strategy: null,
-              compression: compressed.decision,
-              savedTokens: compressed.savedTokens,
-              startedAt,
-            },
-            control,
-          ),
+    const compressed = await entry.admit(() =>
+      applyCompression(compression, catalog, input.messages, input.compress ?? 'off', null, call),
+    )
+    // The entry has finished as aborted already (the client left).
+    if (options.signal?.aborted) return
+    observer.streamStarted('generation')
+    const id = hub.start(
+      entry.watch(compressed.messages, (control) =>
+        runCompletion(
+          { providers, observer },
+          {
+            kind: 'generation',
+            candidates: [model],
+            messages: compressed.messages,
+            sampling: input.sampling,
+            passthrough: input.passthrough,
+            requestId: options.requestId,
+            category: null,
+            strategy: null,
+            compression: compressed.decision,
+            savedTokens: compressed.savedTokens,
+            startedAt,
+          },
+          control,
         ),
-      )
-    } catch (error) {
-      entry.fail(error)
-      throw error
-    }
+      ),
+    )
     yield* hub.follow(id, options.signal)
   }
 
@@ -121,15 +110,13 @@ export const createGenerationService = (deps: GenerationServiceDeps): DirectGene
     if (options.lastEventId) return hub.resume(options.lastEventId, options.signal)
     const startedAt = performance.now()
     const entry = ledger.open({ kind: 'generation', requestedModel: modelId, input, options })
-    try {
-      const model = await resolveModel(modelId)
-      entry.allowed([model])
-      await entry.reserve(model)
-      return generate(model, input, options, startedAt, entry)
-    } catch (error) {
-      entry.fail(error)
-      throw error
-    }
+    const model = await entry.admit(async () => {
+      const resolved = await resolveModel(modelId)
+      entry.allowed([resolved])
+      await entry.reserve(resolved)
+      return resolved
+    })
+    return generate(model, input, options, startedAt, entry)
   }
 
   return {

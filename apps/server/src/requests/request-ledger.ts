@@ -45,8 +45,8 @@ export type LedgerEntry = {
   reserve(model: CatalogModel): Promise<void>
   /** The stream's producer, watched: the entry finishes when it does. */
   watch(sent: ProviderMessage[], producer: Producer): Producer
-  /** The request failed before its stream started. */
-  fail(error: unknown): void
+  /** Runs a step before the stream starts; one that fails finishes the entry as failed. */
+  admit<T>(step: () => Promise<T>): Promise<T>
 }
 
 export type RequestLedger = { open(request: LedgerRequest): LedgerEntry }
@@ -178,7 +178,14 @@ export const createRequestLedger = ({
         }
       },
 
-      fail,
+      async admit(step) {
+        try {
+          return await step()
+        } catch (error) {
+          fail(error)
+          throw error
+        }
+      },
     }
   },
 })

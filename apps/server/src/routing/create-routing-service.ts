@@ -122,12 +122,12 @@ export const createRoutingService = (deps: RoutingServiceDeps): Routing => {
     const categories = input.possibleCategories ?? catalog.categories.map((c) => c.id)
     const unknown = categories.filter((id) => !catalog.rankings[id])
     if (unknown.length > 0) {
-      const error = new TRPCError({
-        code: 'BAD_REQUEST',
-        message: `possibleCategories: unknown ${unknown.join(', ')} (known: ${Object.keys(catalog.rankings).join(', ')})`,
+      await entry.admit(async () => {
+        throw new TRPCError({
+          code: 'BAD_REQUEST',
+          message: `possibleCategories: unknown ${unknown.join(', ')} (known: ${Object.keys(catalog.rankings).join(', ')})`,
+        })
       })
-      entry.fail(error)
-      throw error
     }
     return route(input, categories, options, startedAt, entry)
   }
@@ -139,8 +139,7 @@ export const createRoutingService = (deps: RoutingServiceDeps): Routing => {
     startedAt: number,
     entry: LedgerEntry,
   ): AsyncGenerator<TrackedEvent> {
-    let id: string
-    try {
+    const admitted = await entry.admit(async () => {
       const { messages } = input
       const [classified, statuses] = await Promise.all([
         classify(classification, latestUserTurn(messages), categories, options),
@@ -178,34 +177,34 @@ export const createRoutingService = (deps: RoutingServiceDeps): Routing => {
         { signal: options.signal, requestId: options.requestId },
       )
       // The entry has finished as aborted already (the client left).
-      if (options.signal?.aborted) return
+      if (options.signal?.aborted) return null
       await entry.reserve(candidates[0] as CatalogModel)
-      observer.streamStarted('routing')
-      id = hub.start(
-        entry.watch(compressed.messages, (control) =>
-          runCompletion(
-            { providers, observer },
-            {
-              kind: 'routing',
-              candidates,
-              messages: compressed.messages,
-              sampling: input.sampling,
-              passthrough: input.passthrough,
-              requestId: options.requestId,
-              category,
-              strategy,
-              compression: compressed.decision,
-              savedTokens: compressed.savedTokens,
-              startedAt,
-            },
-            control,
-          ),
+      return { candidates, category, strategy, compressed }
+    })
+    if (!admitted) return
+    const { candidates, category, strategy, compressed } = admitted
+    observer.streamStarted('routing')
+    const id = hub.start(
+      entry.watch(compressed.messages, (control) =>
+        runCompletion(
+          { providers, observer },
+          {
+            kind: 'routing',
+            candidates,
+            messages: compressed.messages,
+            sampling: input.sampling,
+            passthrough: input.passthrough,
+            requestId: options.requestId,
+            category,
+            strategy,
+            compression: compressed.decision,
+            savedTokens: compressed.savedTokens,
+            startedAt,
+          },
+          control,
         ),
-      )
-    } catch (error) {
-      entry.fail(error)
-      throw error
-    }
+      ),
+    )
     yield* hub.follow(id, options.signal)
   }
 
