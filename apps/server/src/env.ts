@@ -96,6 +96,8 @@ export const envSchema = z.object({
   STREAM_REPLAY_LIMIT: positiveInt(1_000),
   /** Bytes of events kept per stream for resume (at least STREAM_BUFFER_BYTES). */
   STREAM_REPLAY_BYTES: positiveInt(1024 * 1024),
+  /** Bytes the finished streams' replay buffers hold together; past it the oldest go first. */
+  STREAM_RETAINED_BYTES: positiveInt(16 * 1024 * 1024),
   /** How far a stream may run ahead of its readers before the provider is no longer read. */
   STREAM_BUFFER_BYTES: positiveInt(64 * 1024),
   /** How long a stream nobody reads keeps generating for a reconnect; 0 aborts at once. */

@@ -47,6 +47,7 @@ export type ServicesEnv = Pick<
   | 'PROVIDER_TIMEOUT_MS'
   | 'STREAM_REPLAY_LIMIT'
   | 'STREAM_REPLAY_BYTES'
+  | 'STREAM_RETAINED_BYTES'
   | 'STREAM_BUFFER_BYTES'
   | 'STREAM_RESUME_WINDOW_MS'
   | 'TOKENFLOW_CONFIG'
@@ -126,6 +127,7 @@ export const createServices = (
   const streamsOf = (kind: 'generation' | 'routing') => ({
     replayLimit: env.STREAM_REPLAY_LIMIT,
     replayBytes: env.STREAM_REPLAY_BYTES,
+    retainedBytes: env.STREAM_RETAINED_BYTES,
     bufferBytes: env.STREAM_BUFFER_BYTES,
     resumeWindowMs: env.STREAM_RESUME_WINDOW_MS,
     log: state.redis

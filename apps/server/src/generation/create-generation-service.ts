@@ -16,7 +16,7 @@ import type { ProviderRegistry } from '../providers/create-providers'
 import type { LedgerEntry, RequestLedger } from '../requests/request-ledger'
 import type { CompletionInput } from '../streams/completion-input'
 import { runCompletion, samplingOf } from '../streams/run-completion'
-import { createStreamHub, type StreamHubOptions } from '../streams/stream-hub'
+import { createStreamHub, type StreamHubOptions, startOptionsOf } from '../streams/stream-hub'
 import { noopObserver, type StreamObserver } from '../streams/stream-observer'
 import { toMessages } from './conversation'
 import { UnknownModelError } from './unknown-model-error'
@@ -98,6 +98,7 @@ export const createGenerationService = (deps: GenerationServiceDeps): DirectGene
           control,
         ),
       ),
+      startOptionsOf(options),
     )
     yield* hub.follow(id, options.signal)
   }

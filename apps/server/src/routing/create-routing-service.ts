@@ -25,7 +25,7 @@ import type { ProviderRegistry } from '../providers/create-providers'
 import type { LedgerEntry, RequestLedger } from '../requests/request-ledger'
 import type { CompletionInput } from '../streams/completion-input'
 import { runCompletion, samplingOf } from '../streams/run-completion'
-import { createStreamHub, type StreamHubOptions } from '../streams/stream-hub'
+import { createStreamHub, type StreamHubOptions, startOptionsOf } from '../streams/stream-hub'
 import { noopObserver, type StreamObserver } from '../streams/stream-observer'
 import { selectAbstainedModels, selectModels } from './select-models'
 
@@ -204,6 +204,7 @@ export const createRoutingService = (deps: RoutingServiceDeps): Routing => {
           control,
         ),
       ),
+      startOptionsOf(options),
     )
     yield* hub.follow(id, options.signal)
   }

@@ -6,6 +6,8 @@ import type { StreamEvent, TrackedEvent } from '@tokenflow/api'
 import { describe, expect, it } from 'vitest'
 import { createStreamHub, type StreamControl } from './stream-hub'
 
+const resumable = { resumable: true }
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
@@ -62,7 +64,10 @@ describe('stream hub', () => {
   it('keeps generating while nobody listens, and a reconnect gets the rest exactly', async () => {
     let abortedAt = 0
     const hub = createStreamHub({ resumeWindowMs: 2_000 })
-    const id = hub.start(ticker(2, (at) => (abortedAt = at), 150))
+    const id = hub.start(
+      ticker(2, (at) => (abortedAt = at), 150),
+      resumable,
+    )
     const first = await take(hub.follow(id, undefined), 4)
     await sleep(100) // the client is away; the answer keeps coming
     const rest = await all(hub.resume(first.at(-1)?.id ?? '', undefined))
@@ -75,7 +80,10 @@ describe('stream hub', () => {
   it('aborts the upstream once the resume window passes with no reader', async () => {
     let abortedAt = 0
     const hub = createStreamHub({ resumeWindowMs: 60 })
-    const id = hub.start(ticker(5, (at) => (abortedAt = at)))
+    const id = hub.start(
+      ticker(5, (at) => (abortedAt = at)),
+      resumable,
+    )
     const first = await take(hub.follow(id, undefined), 2)
     const leftAt = performance.now()
     await expect.poll(() => abortedAt, { timeout: 1_000, interval: 5 }).toBeGreaterThan(0)
@@ -90,7 +98,10 @@ describe('stream hub', () => {
   it('aborts the upstream at once on an explicit cancel, listened to or not', async () => {
     let abortedAt = 0
     const hub = createStreamHub({ resumeWindowMs: 10_000 })
-    const id = hub.start(ticker(5, (at) => (abortedAt = at)))
+    const id = hub.start(
+      ticker(5, (at) => (abortedAt = at)),
+      resumable,
+    )
     await take(hub.follow(id, undefined), 2)
     const cancelledAt = performance.now()
     expect(await hub.cancel(id)).toBe(true)
@@ -109,7 +120,7 @@ describe('stream hub', () => {
         if (!emit({ type: 'text', delta: 'x'.repeat(100) })) await room()
       }
       emit(end)
-    })
+    }, resumable)
     const reader = hub.follow(id, undefined)
     const first = await reader.next()
     await sleep(50)
@@ -131,12 +142,70 @@ describe('stream hub', () => {
     const id = hub.start(async ({ emit, room }) => {
       for (let i = 0; i < 100; i += 1) if (!emit({ type: 'text', delta: `${i}` })) await room()
       emit(end)
-    })
+    }, resumable)
     const events = await all(hub.follow(id, undefined))
     expect(events).toHaveLength(101)
     const [old] = await all(hub.resume(events[0]?.id ?? '', undefined))
     expect(old?.event).toMatchObject({ type: 'error', code: 'RESUME_EXPIRED' })
     const recent = await all(hub.resume(events.at(-3)?.id ?? '', undefined))
     expect(recent.map((item) => item.id)).toEqual(events.slice(-2).map((item) => item.id))
+  })
+
+  it('drops a finished stream no client can resume at once, and keeps a resumable one', async () => {
+    const hub = createStreamHub()
+    const kept = hub.start(
+      ticker(0, () => {}, 3),
+      resumable,
+    )
+    const dropped = hub.start(
+      ticker(0, () => {}, 3),
+      { resumable: false },
+    )
+    const [keptEvents, droppedEvents] = await Promise.all([
+      all(hub.follow(kept, undefined)),
+      all(hub.follow(dropped, undefined)),
+    ])
+    // Both readers got the whole stream; only the resumable one is still there.
+    expect(deltas(droppedEvents)).toBe(`${counting(3)}<end>`)
+    expect(hub.size()).toBe(1)
+    const again = await all(hub.resume(keptEvents[0]?.id ?? '', undefined))
+    expect(deltas(again)).toBe('1,2,<end>')
+    const [gone] = await all(hub.resume(droppedEvents[0]?.id ?? '', undefined))
+    expect(gone?.event).toMatchObject({ type: 'error', code: 'RESUME_EXPIRED' })
+  })
+
+  it('forgets a finished stream after the grace period', async () => {
+    const hub = createStreamHub({ graceMs: 100 })
+    const id = hub.start(
+      ticker(0, () => {}, 3),
+      resumable,
+    )
+    const events = await all(hub.follow(id, undefined))
+    expect(hub.size()).toBe(1)
+    await sleep(250)
+    expect(hub.size()).toBe(0)
+    const [gone] = await all(hub.resume(events[0]?.id ?? '', undefined))
+    expect(gone?.event).toMatchObject({ type: 'error', code: 'RESUME_EXPIRED' })
+  })
+
+  it('holds the finished streams together to the retained bytes, dropping the oldest', async () => {
+    // Each stream: 10 events of 66 bytes and the end's 512, about 1.2 KB; 4 KB keep three.
+    const hub = createStreamHub({ retainedBytes: 4_096 })
+    const ids: string[] = []
+    const firsts: string[] = []
+    for (let i = 0; i < 6; i += 1) {
+      const id = hub.start(
+        ticker(0, () => {}, 10),
+        resumable,
+      )
+      ids.push(id)
+      firsts.push((await all(hub.follow(id, undefined)))[0]?.id ?? '')
+    }
+    expect(hub.size()).toBe(3)
+    const [oldest] = await all(hub.resume(firsts[0] ?? '', undefined))
+    expect(oldest?.event).toMatchObject({ type: 'error', code: 'RESUME_EXPIRED' })
+    const newest = await all(hub.resume(firsts[5] ?? '', undefined))
+    expect(newest.at(-1)?.event.type).toBe('end')
+    expect(newest).toHaveLength(10)
   })
 })

@@ -13,6 +13,9 @@
 //   client's unsubscribe) aborts the upstream at once. The REST and OpenAI-compatible streams
 //   carry no event ids to resume from, so their disconnect is such a cancel; only tRPC clients
 //   (tracked ids) get the window.
+// - A finished stream stays resumable for `graceMs` (30 s) when its client can resume
+//   (`resumable`), with every finished stream's buffer together held to `retainedBytes`: under
+//   load the oldest ones go first. Non-resumable streams (REST, OpenAI-compatible) go at once.
 // - The producer runs at most `bufferBytes` ahead of the furthest reader: past that, `emit` says
 //   so and the producer waits for `room()` before reading more from the provider. With nobody
 //   listening it stops there too, so a stalled or absent client never makes the buffer grow.
@@ -21,7 +24,7 @@
 // it once Redis holds it; a resume or cancel for a stream this replica does not hold is served
 // from there (SharedStreamLog). A reader on another replica counts as a reader here.
 import { randomUUID } from 'node:crypto'
-import type { StreamEvent, TrackedEvent } from '@tokenflow/api'
+import type { StreamEvent, StreamOptions, TrackedEvent } from '@tokenflow/api'
 import { LIVE_TTL_MS, type SharedStreamLog, type StreamWriter } from './shared-stream-log'
 
 export type StreamHubOptions = {
@@ -33,6 +36,11 @@ export type StreamHubOptions = {
   bufferBytes?: number
   /** How long a finished stream stays resumable; STREAM_GRACE_MS unless set. */
   graceMs?: number
+  /**
+   * Bytes the finished streams' buffers may hold together (STREAM_RETAINED_BYTES); 16 MiB unless
+   * set. Past it the oldest finished stream is dropped before its grace period ends.
+   */
+  retainedBytes?: number
   /** How long a stream with no reader keeps generating (STREAM_RESUME_WINDOW_MS); 10 s. */
   resumeWindowMs?: number
   /** The streams' events in Redis, for replicas that do not hold them; none: this process only. */
@@ -52,6 +60,17 @@ export type StreamControl = {
 
 export type Producer = (control: StreamControl) => Promise<void>
 
+/**
+ * Whether the client can come back for the stream: tRPC clients hold event ids, REST and
+ * OpenAI-compatible ones do not, so their finished streams are not kept for a resume.
+ */
+export type StartOptions = { resumable: boolean }
+
+/** A stream's start options from its request's (no caller: a direct call, kept for resume). */
+export const startOptionsOf = (options: StreamOptions): StartOptions => ({
+  resumable: (options.caller?.endpoint ?? 'trpc') === 'trpc',
+})
+
 /** What one event weighs in the buffers: its text, plus a fixed allowance for the envelope. */
 const ENVELOPE_BYTES = 64
 const bytesOf = (event: StreamEvent): number => {
@@ -62,7 +81,7 @@ const bytesOf = (event: StreamEvent): number => {
   return ENVELOPE_BYTES * 8
 }
 
-type Buffered = TrackedEvent & { endByte: number }
+type Buffered = { event: StreamEvent; endByte: number }
 
 class LiveStream {
   events: Buffered[] = []
@@ -83,7 +102,8 @@ class LiveStream {
   done = false
   subscribers = 0
   detachTimer: NodeJS.Timeout | undefined
-  readonly upstream = new AbortController()
+  /** Dropped once the stream has finished, with whatever the producer hung on its signal. */
+  private upstream: AbortController | null
   private waiters: Array<() => void> = []
   private roomWaiters: Array<() => void> = []
 
@@ -92,14 +112,16 @@ class LiveStream {
     private readonly limits: Required<Pick<StreamHubOptions, 'replayLimit' | 'replayBytes'>> & {
       bufferBytes: number
     },
+    upstream: AbortController,
   ) {
-    this.upstream.signal.addEventListener('abort', () => this.wakeRoom(), { once: true })
+    this.upstream = upstream
+    upstream.signal.addEventListener('abort', () => this.wakeRoom(), { once: true })
   }
 
   publish(event: StreamEvent): boolean {
     if (this.done) return true
     this.producedBytes += bytesOf(event)
-    this.events.push({ id: `${this.id}:${this.nextSeq}`, event, endByte: this.producedBytes })
+    this.events.push({ event, endByte: this.producedBytes })
     this.nextSeq += 1
     if (!this.durable) this.visibleSeq = this.nextSeq
     const { replayLimit, replayBytes } = this.limits
@@ -149,12 +171,23 @@ class LiveStream {
   }
 
   room(): Promise<void> {
-    if (this.hasRoom() || this.upstream.signal.aborted) return Promise.resolve()
+    if (this.hasRoom() || !this.upstream || this.upstream.signal.aborted) return Promise.resolve()
     return new Promise((resolve) => this.roomWaiters.push(resolve))
   }
 
+  /** Aborts the producer's upstream; a finished stream has none left to abort. */
+  abort(reason: Error) {
+    this.upstream?.abort(reason)
+  }
+
+  /**
+   * The producer is done: what stays is the replay buffer, not the provider call's state that
+   * its signal's listeners and the Redis writer hold.
+   */
   finish() {
     this.done = true
+    this.upstream = null
+    this.writer = null
     this.wake()
     this.wakeRoom()
   }
@@ -203,11 +236,48 @@ export const createStreamHub = (options: StreamHubOptions = {}) => {
   const replayBytes = Math.max(options.replayBytes ?? 1024 * 1024, bufferBytes)
   const graceMs = options.graceMs ?? STREAM_GRACE_MS
   const resumeWindowMs = options.resumeWindowMs ?? 10_000
+  const retainedBytes = options.retainedBytes ?? 16 * 1024 * 1024
   const streams = new Map<string, LiveStream>()
+  // Finished streams kept for a resume, oldest first, with when each expires and what it holds.
+  const finished = new Map<string, { expiresAt: number; bytes: number }>()
+  let finishedBytes = 0
+  const forget = (id: string) => {
+    const kept = finished.get(id)
+    if (!kept) return
+    finished.delete(id)
+    finishedBytes -= kept.bytes
+    streams.delete(id)
+  }
+  // Expired streams go on the next finish or sweep: one timer for the hub, not one per stream.
+  const sweep = () => {
+    const now = Date.now()
+    for (const [id, kept] of finished) {
+      if (kept.expiresAt > now && finishedBytes <= retainedBytes) break
+      forget(id)
+    }
+  }
+  let sweeper: NodeJS.Timeout | undefined
+  const retain = (stream: LiveStream) => {
+    const bytes = stream.producedBytes - stream.firstByte
+    finished.set(stream.id, { expiresAt: Date.now() + graceMs, bytes })
+    finishedBytes += bytes
+    sweep()
+    if (sweeper === undefined) {
+      sweeper = setInterval(
+        () => {
+          sweep()
+          if (finished.size > 0) return
+          clearInterval(sweeper)
+          sweeper = undefined
+        },
+        Math.min(graceMs, 1_000),
+      ).unref()
+    }
+  }
   const { log } = options
   log?.onCancel((id) => {
     const stream = streams.get(id)
-    if (stream && !stream.done) stream.upstream.abort(new Error('the stream was cancelled'))
+    if (stream && !stream.done) stream.abort(new Error('the stream was cancelled'))
   })
 
   const attach = (stream: LiveStream) => {
@@ -227,7 +297,7 @@ export const createStreamHub = (options: StreamHubOptions = {}) => {
         stream.detachTimer = setTimeout(abandon, resumeWindowMs).unref()
         return
       }
-      stream.upstream.abort(
+      stream.abort(
         new Error(`the client went away and did not come back within ${resumeWindowMs} ms`),
       )
     }
@@ -258,7 +328,7 @@ export const createStreamHub = (options: StreamHubOptions = {}) => {
           const buffered = stream.events[cursor - stream.firstSeq]
           // Counted as read when the consumer asks for the next one: a consumer that awaits
           // its socket before asking holds the producer back.
-          if (buffered) yield { id: buffered.id, event: buffered.event }
+          if (buffered) yield { id: `${stream.id}:${cursor}`, event: buffered.event }
           stream.taken(cursor)
         }
         if (stream.done && cursor + 1 >= stream.nextSeq) return
@@ -275,9 +345,10 @@ export const createStreamHub = (options: StreamHubOptions = {}) => {
 
   return {
     /** Starts producing a new stream now; subscribe with `follow(id)`. */
-    start(producer: Producer): string {
+    start(producer: Producer, { resumable }: StartOptions): string {
       const id = randomUUID()
-      const stream = new LiveStream(id, { replayLimit, replayBytes, bufferBytes })
+      const upstream = new AbortController()
+      const stream = new LiveStream(id, { replayLimit, replayBytes, bufferBytes }, upstream)
       streams.set(id, stream)
       const writer =
         log?.writer(id, {
@@ -292,7 +363,7 @@ export const createStreamHub = (options: StreamHubOptions = {}) => {
         writer?.append(stream.nextSeq, event)
         return stream.publish(event)
       }
-      producer({ emit, room: () => stream.room(), signal: stream.upstream.signal, streamId: id })
+      producer({ emit, room: () => stream.room(), signal: upstream.signal, streamId: id })
         .catch((error: unknown) => {
           const message = error instanceof Error ? error.message : String(error)
           emit({ type: 'error', code: 'INTERNAL', message, retryable: false })
@@ -301,7 +372,9 @@ export const createStreamHub = (options: StreamHubOptions = {}) => {
           stream.finish()
           writer?.finish()
           clearTimeout(stream.detachTimer)
-          setTimeout(() => streams.delete(id), graceMs).unref()
+          // Its readers hold the stream itself and read on; the map is for resumes and cancels.
+          if (resumable) retain(stream)
+          else streams.delete(id)
         })
       return id
     },
@@ -340,7 +413,7 @@ export const createStreamHub = (options: StreamHubOptions = {}) => {
       const stream = streams.get(id)
       if (stream) {
         if (stream.done) return false
-        stream.upstream.abort(new Error('the stream was cancelled'))
+        stream.abort(new Error('the stream was cancelled'))
         return true
       }
       return (await log?.cancel(id)) ?? false
