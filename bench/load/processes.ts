@@ -1,8 +1,9 @@
 // The processes a load run needs, each in its own OS process so the load generator, the gateway
 // and the fake provider do not share an event loop: the real server entry (src/index.ts) and the
-// fake provider's CLI. Each runs as one `node` process with tsx's loader (not the tsx CLI, which
-// forks a second process), so `pid` is the process whose CPU and memory a benchmark reads.
-import { type ChildProcess, spawn } from 'node:child_process'
+// fake provider's CLI. Each runs as one `node` process (the gateway bundled, the fake with tsx's
+// loader, not the tsx CLI, which forks a second process), so `pid` is the process whose CPU and
+// memory a benchmark reads.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -51,15 +52,27 @@ export const startFakeProviderProcess = async (
   return { ...proc, url: `http://127.0.0.1:${port}`, apiUrl: `http://127.0.0.1:${port}/openai/v1` }
 }
 
-/** `root` is the checkout to run (another one for an A/B against an earlier commit). */
+/**
+ * The gateway as production runs it: `root`'s server bundled (its scripts/bundle-server.ts) and
+ * run by plain `node`. `root` is the checkout to run (another one for an A/B against an earlier
+ * commit; one from before the bundle existed cannot be run this way).
+ */
 export const startGatewayProcess = async (
   env: Record<string, string>,
   root = repo,
 ): Promise<Proc> => {
+  execFileSync(process.execPath, [
+    '--import',
+    tsxLoader,
+    resolve(root, 'apps/server/scripts/bundle-server.ts'),
+  ])
   const port = await freePort()
-  const proc = await start(
-    [resolve(root, 'apps/server/src/index.ts')],
-    {
+  const proc = await startCommand(process.execPath, [resolve(root, 'apps/server/dist/index.js')], {
+    cwd: repo,
+    probe: `http://127.0.0.1:${port}/healthz`,
+    timeoutMs: 30_000,
+    env: {
+      ...process.env,
       HOST: '127.0.0.1',
       PORT: String(port),
       LOG_LEVEL: 'warn',
@@ -69,8 +82,7 @@ export const startGatewayProcess = async (
       DATA_DIR: mkdtempSync(join(tmpdir(), 'tokenflow-gateway-')),
       ...env,
     },
-    `http://127.0.0.1:${port}/healthz`,
-  )
+  })
   return { ...proc, url: `http://127.0.0.1:${port}` }
 }
 

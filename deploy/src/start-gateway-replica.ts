@@ -1,7 +1,9 @@
-// One gateway replica: the real entry point (apps/server/src/index.ts) in its own process on a
-// fixed port, so the balancer's server line stays right across kill() and restart().
+// One gateway replica: the real entry point as production runs it (apps/server's bundle, see
+// apps/server/scripts/bundle-server.ts) in its own process on a fixed port, so the balancer's
+// server line stays right across kill() and restart().
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { bundleServer } from '../../apps/server/scripts/bundle-server'
 import { type Proc, startCommand } from '../../bench/load/processes'
 
 export type GatewayReplica = {
@@ -26,9 +28,8 @@ export type GatewayReplicaOptions = {
 }
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
-const entry = resolve(repoRoot, 'apps/server/src/index.ts')
-// tsx's loader in the node process itself (not the tsx CLI, which forks): `pid` is the gateway.
-const tsxLoader = import.meta.resolve('tsx')
+// Bundled once for every replica of this process; `node` runs it, so `pid` is the gateway.
+let bundle: Promise<string> | undefined
 
 export const startGatewayReplica = async ({
   id,
@@ -37,12 +38,14 @@ export const startGatewayReplica = async ({
   env,
 }: GatewayReplicaOptions): Promise<GatewayReplica> => {
   const url = `http://${host}:${port}`
+  bundle ??= bundleServer()
+  const entry = await bundle
   const launch = () =>
-    startCommand(process.execPath, ['--import', tsxLoader, entry], {
+    startCommand(process.execPath, [entry], {
       cwd: repoRoot,
       env: { ...process.env, ...env, HOST: host, PORT: String(port), REPLICA_ID: id },
       probe: `${url}/healthz`,
-      // Three replicas compile the server at once, beside two ML services loading their models.
+      // Three replicas start at once, beside two ML services loading their models.
       timeoutMs: 90_000,
     })
   let running: Proc | null = await launch()

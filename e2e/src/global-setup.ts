@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import catalogModels from '@tokenflow/catalog/models.json' with { type: 'json' }
 import { type FakeProvider, startFakeProvider } from '@tokenflow/fake-provider'
 import type { TestProject } from 'vitest/node'
+import { bundleServer } from '../../apps/server/scripts/bundle-server'
 import {
   freePort,
   runOnce,
@@ -100,8 +101,9 @@ export default async function setup(project: TestProject) {
     const adminKey = randomBytes(16).toString('hex')
     const server = startService({
       name: 'server',
-      command: bin(e2eDir, 'tsx'),
-      args: [join(root, 'apps/server/src/index.ts')],
+      // As production runs it: the bundle, under plain node.
+      command: process.execPath,
+      args: [await bundleServer()],
       // Not apps/server: a developer's .env there must not change what the suite runs against.
       cwd: e2eDir,
       env: {

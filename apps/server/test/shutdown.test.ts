@@ -1,20 +1,26 @@
-// The real entry point (src/index.ts): it reads its env, opens its database, serves, and exits
-// cleanly on SIGTERM.
+// The real entry point as production runs it (src/index.ts bundled, `node dist/index.js`): it
+// reads its env, opens its database, serves, and exits cleanly on SIGTERM.
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { bundleServer } from '../scripts/bundle-server'
 import { freePort } from './free-port'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 
-describe('src/index.ts', () => {
+describe('dist/index.js', () => {
+  let bundle = ''
+  beforeAll(async () => {
+    bundle = await bundleServer()
+  })
+
   it('serves /healthz on PORT and exits 0 on SIGTERM', async () => {
     const port = await freePort()
     const dataDir = mkdtempSync(join(tmpdir(), 'tokenflow-shutdown-'))
-    const child = spawn(resolve(root, 'node_modules/.bin/tsx'), ['src/index.ts'], {
+    const child = spawn(process.execPath, [bundle], {
       cwd: root,
       env: {
         ...process.env,
@@ -50,7 +56,7 @@ describe('src/index.ts', () => {
   it('refuses to start when its database cannot be opened, saying so', async () => {
     const notADirectory = join(mkdtempSync(join(tmpdir(), 'tokenflow-shutdown-')), 'file')
     writeFileSync(notADirectory, '')
-    const child = spawn(resolve(root, 'node_modules/.bin/tsx'), ['src/index.ts'], {
+    const child = spawn(process.execPath, [bundle], {
       cwd: root,
       env: {
         ...process.env,
@@ -70,7 +76,7 @@ describe('src/index.ts', () => {
   })
 
   it('refuses to start with an invalid env, naming the variable', async () => {
-    const child = spawn(resolve(root, 'node_modules/.bin/tsx'), ['src/index.ts'], {
+    const child = spawn(process.execPath, [bundle], {
       cwd: root,
       env: { ...process.env, PORT: 'eighty' },
       stdio: ['ignore', 'pipe', 'pipe'],
