@@ -73,6 +73,15 @@ const withHeartbeat = (
 
 const nodeWriter = (out: ServerResponse, signal: AbortSignal): SseWriter => {
   let drained: Promise<void> | undefined
+  // Frames written in one turn of the event loop (the events of one upstream read) leave in one
+  // socket write: the response is corked at the turn's first frame and uncorked after the turn's
+  // I/O callbacks, instead of one write syscall per frame.
+  let corked = false
+  const uncork = () => {
+    if (!corked) return
+    corked = false
+    out.uncork()
+  }
   const waitForDrain = () =>
     new Promise<void>((resolve) => {
       const done = () => {
@@ -88,11 +97,17 @@ const nodeWriter = (out: ServerResponse, signal: AbortSignal): SseWriter => {
     signal,
     write(frame) {
       if (out.destroyed || out.writableEnded) return undefined
+      if (!corked) {
+        corked = true
+        out.cork()
+        setImmediate(uncork)
+      }
       if (out.write(frame)) return undefined
       drained ??= waitForDrain()
       return drained
     },
     end() {
+      uncork()
       if (!out.destroyed && !out.writableEnded) out.end()
     },
   }
