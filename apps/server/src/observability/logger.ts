@@ -1,5 +1,7 @@
-// Structured JSON logs, one object per line. Secrets are redacted by key name and prompts are
-// dropped unless LOG_PROMPTS is on, so a log line can be shared without leaking either.
+// Structured JSON logs, one object per line, written by pino. Secrets are redacted by key name
+// (at any depth) and by value, and prompts are dropped unless LOG_PROMPTS is on, so a log line can
+// be shared without leaking either.
+import pino, { type DestinationStream } from 'pino'
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
 export type LogFields = Record<string, unknown>
@@ -21,7 +23,6 @@ export type LoggerOptions = {
   secrets?: string[]
 }
 
-const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 }
 const secretKey =
   /authorization|api[-_]?keys?$|secret|password|cookie|(^|[-_])token$|^internalToken$/i
 const promptKey = /^(prompt|text|messages|content|compressed_?text|original_?text)$/i
@@ -39,25 +40,48 @@ const scrub = (value: unknown, logPrompts: boolean, depth = 0): unknown => {
   return out
 }
 
-export const createLogger = (options: LoggerOptions = {}, bound: LogFields = {}): Logger => {
-  const threshold = rank[options.level ?? 'info']
-  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`))
+// One asynchronous writer on stdout for every logger of the process: lines logged while a write is
+// in flight leave together in the next one (not a write syscall per line, which a pipe makes
+// synchronous), and pino writes what is still buffered when the process exits.
+let stdout: DestinationStream | undefined
+const stdoutLines = () => {
+  stdout ??= pino.destination({ dest: 1, sync: false })
+  return stdout
+}
+
+const fieldsOf = (value: unknown): Record<string, unknown> => value as Record<string, unknown>
+
+const wrap = (logger: pino.Logger, logPrompts: boolean): Logger => ({
+  debug: (message, fields) => logger.debug(fields ?? {}, message),
+  info: (message, fields) => logger.info(fields ?? {}, message),
+  warn: (message, fields) => logger.warn(fields ?? {}, message),
+  error: (message, fields) => logger.error(fields ?? {}, message),
+  // pino writes a child's fields as they are; they are scrubbed here, once.
+  child: (fields) => wrap(logger.child(fieldsOf(scrub(fields, logPrompts))), logPrompts),
+})
+
+export const createLogger = (options: LoggerOptions = {}): Logger => {
+  const logPrompts = options.logPrompts ?? false
   const secrets = (options.secrets ?? []).filter((secret) => secret.length >= 4)
-  const log = (level: Exclude<LogLevel, 'silent'>, message: string, fields: LogFields = {}) => {
-    if (rank[level] < threshold) return
-    const record = scrub(
-      { time: new Date().toISOString(), level, msg: message, ...bound, ...fields },
-      options.logPrompts ?? false,
-    )
-    let line = JSON.stringify(record)
-    for (const secret of secrets) line = line.replaceAll(secret, '[redacted]')
-    write(line)
-  }
-  return {
-    debug: (message, fields) => log('debug', message, fields),
-    info: (message, fields) => log('info', message, fields),
-    warn: (message, fields) => log('warn', message, fields),
-    error: (message, fields) => log('error', message, fields),
-    child: (fields) => createLogger(options, { ...bound, ...fields }),
-  }
+  const { write } = options
+  const destination = write
+    ? { write: (line: string) => write(line.endsWith('\n') ? line.slice(0, -1) : line) }
+    : stdoutLines()
+  const logger = pino(
+    {
+      level: options.level ?? 'info',
+      base: null,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: {
+        level: (label) => ({ level: label }),
+        log: (fields) => fieldsOf(scrub(fields, logPrompts)),
+      },
+      hooks: {
+        streamWrite: (line) =>
+          secrets.reduce((out, secret) => out.replaceAll(secret, '[redacted]'), line),
+      },
+    },
+    destination,
+  )
+  return wrap(logger, logPrompts)
 }
