@@ -381,12 +381,20 @@ try {
   for (const agent of agents.values()) agent.destroy()
 }
 
-writeResults('gateway-hot-path', 'pnpm --filter @tokenflow/bench bench:hot-path', {
-  workloads: Object.fromEntries(
-    Object.entries(workloads).map(([n, w]) => [n, { chunks: w.chunks.length, delayMs: w.delayMs }]),
-  ),
-  targets: targets.map((t) => t.name),
-  baseline: BASELINE ?? null,
-  peers: { portkey: portkey?.version ?? null, litellm: litellm?.version ?? null },
-  repetitions,
-})
+// An A/B against another checkout goes to its own file, beside the run with the peers.
+writeResults(
+  BASELINE ? 'gateway-hot-path-ab' : 'gateway-hot-path',
+  'pnpm --filter @tokenflow/bench bench:hot-path',
+  {
+    workloads: Object.fromEntries(
+      Object.entries(workloads).map(([n, w]) => [
+        n,
+        { chunks: w.chunks.length, delayMs: w.delayMs },
+      ]),
+    ),
+    targets: targets.map((t) => t.name),
+    baseline: BASELINE ?? null,
+    peers: { portkey: portkey?.version ?? null, litellm: litellm?.version ?? null },
+    repetitions,
+  },
+)

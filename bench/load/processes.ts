@@ -4,7 +4,7 @@
 // loader, not the tsx CLI, which forks a second process), so `pid` is the process whose CPU and
 // memory a benchmark reads.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -55,19 +55,20 @@ export const startFakeProviderProcess = async (
 /**
  * The gateway as production runs it: `root`'s server bundled (its scripts/bundle-server.ts) and
  * run by plain `node`. `root` is the checkout to run (another one for an A/B against an earlier
- * commit; one from before the bundle existed cannot be run this way).
+ * commit; one from before the bundle existed runs src/index.ts under tsx's loader, as it shipped).
  */
 export const startGatewayProcess = async (
   env: Record<string, string>,
   root = repo,
 ): Promise<Proc> => {
-  execFileSync(process.execPath, [
-    '--import',
-    tsxLoader,
-    resolve(root, 'apps/server/scripts/bundle-server.ts'),
-  ])
+  const bundler = resolve(root, 'apps/server/scripts/bundle-server.ts')
+  const bundled = existsSync(bundler)
+  if (bundled) execFileSync(process.execPath, ['--import', tsxLoader, bundler])
+  const args = bundled
+    ? [resolve(root, 'apps/server/dist/index.js')]
+    : ['--import', tsxLoader, resolve(root, 'apps/server/src/index.ts')]
   const port = await freePort()
-  const proc = await startCommand(process.execPath, [resolve(root, 'apps/server/dist/index.js')], {
+  const proc = await startCommand(process.execPath, args, {
     cwd: repo,
     probe: `http://127.0.0.1:${port}/healthz`,
     timeoutMs: 30_000,
