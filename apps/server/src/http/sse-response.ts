@@ -73,11 +73,13 @@ const withHeartbeat = (
 
 const nodeWriter = (out: ServerResponse, signal: AbortSignal): SseWriter => {
   let drained: Promise<void> | undefined
-  // Frames written in one turn of the event loop (the events of one upstream read) leave in one
-  // socket write: the response is corked at the turn's first frame and uncorked after the turn's
-  // I/O callbacks, instead of one write syscall per frame.
+  // The first frame of a turn of the event loop leaves at once (a first token is not held back);
+  // the frames after it in that turn (the rest of one upstream read) are corked and leave in one
+  // socket write once the turn's I/O callbacks ran, instead of one write syscall per frame.
+  let writing = false
   let corked = false
-  const uncork = () => {
+  const endTurn = () => {
+    writing = false
     if (!corked) return
     corked = false
     out.uncork()
@@ -97,17 +99,19 @@ const nodeWriter = (out: ServerResponse, signal: AbortSignal): SseWriter => {
     signal,
     write(frame) {
       if (out.destroyed || out.writableEnded) return undefined
-      if (!corked) {
+      if (!writing) {
+        writing = true
+        setImmediate(endTurn)
+      } else if (!corked) {
         corked = true
         out.cork()
-        setImmediate(uncork)
       }
       if (out.write(frame)) return undefined
       drained ??= waitForDrain()
       return drained
     },
     end() {
-      uncork()
+      endTurn()
       if (!out.destroyed && !out.writableEnded) out.end()
     },
   }
