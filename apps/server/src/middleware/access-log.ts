@@ -1,5 +1,6 @@
 // One JSON log line and one metrics sample per request, labelled by tRPC procedure or REST route
-// (never by raw URL, so junk paths cannot blow up metric cardinality).
+// (never by raw URL, so junk paths cannot blow up metric cardinality). `ms` is the time to the
+// response's head.
 import type { MiddlewareHandler } from 'hono'
 import { routePath } from 'hono/route'
 import type { AppEnv } from '../app-env'
@@ -42,16 +43,23 @@ export const accessLog = ({
     }
     const method = c.req.method
     const status = c.res.status
-    metrics.requests.inc({ route, method, status: String(status) })
-    metrics.requestDuration.observe({ route, method }, seconds)
-    const level = status >= 500 ? 'error' : 'info'
-    // Health probes and scrapes would drown the log; they are visible in metrics.
-    if (route === '/healthz' || route === '/metrics') return
-    logger[level]('request', {
-      requestId: c.get('requestId'),
-      method,
-      route,
-      status,
-      ms: Math.round(seconds * 1000 * 10) / 10,
-    })
+    const requestId = c.get('requestId')
+    const record = () => {
+      metrics.requests.inc({ route, method, status: String(status) })
+      metrics.requestDuration.observe({ route, method }, seconds)
+      const level = status >= 500 ? 'error' : 'info'
+      // Health probes and scrapes would drown the log; they are visible in metrics.
+      if (route === '/healthz' || route === '/metrics') return
+      logger[level]('request', {
+        requestId,
+        method,
+        route,
+        status,
+        ms: Math.round(seconds * 1000 * 10) / 10,
+      })
+    }
+    // An event stream's head (and, on /v1, its first token) goes out once every middleware has
+    // returned: its line and samples are recorded right after, not before it.
+    if (c.get('sendStream')) setImmediate(record)
+    else record()
   }
