@@ -209,6 +209,31 @@ export const runCompletion = async (
   let firstTokenMs: number | null = null
   // Choice 0 keeps the events as they always were; other choices say which answer they are.
   const choiceOf = (choice: number) => (choice === 0 ? {} : { choice })
+  // Text that arrives after some already went out in the same event-loop turn (the rest of one
+  // upstream read) is held and goes out as one event when the turn ends: a first token is never
+  // held, and the readers, tRPC's producer and the socket handle an event per read, not per chunk.
+  let held: { choice: number; text: string } | null = null
+  let turnOpen = false
+  const release = (): boolean => {
+    if (!held) return true
+    const { choice, text: heldText } = held
+    held = null
+    return emit({ type: 'text', delta: heldText, ...choiceOf(choice) })
+  }
+  const endTurn = () => {
+    turnOpen = false
+    release()
+  }
+  const emitText = (choice: number, delta: string): boolean => {
+    if (!turnOpen) {
+      turnOpen = true
+      setImmediate(endTurn)
+      return emit({ type: 'text', delta, ...choiceOf(choice) })
+    }
+    if (held && held.choice !== choice) release()
+    held = { choice, text: held ? held.text + delta : delta }
+    return true
+  }
   /** False when the readers are a buffer behind. */
   const take = (delta: ChatDelta): boolean => {
     if (delta.type === 'usage') {
@@ -225,9 +250,10 @@ export const runCompletion = async (
     }
     if (delta.type === 'text') {
       text += delta.text
-      return emit({ type: 'text', delta: delta.text, ...choiceOf(delta.choice) })
+      return emitText(delta.choice, delta.text)
     }
     text += delta.arguments
+    release()
     const { type, choice, ...call } = delta
     return emit({ type: 'tool_call', ...choiceOf(choice), ...call })
   }
@@ -252,6 +278,7 @@ export const runCompletion = async (
     }
     if (attempt.signal.aborted) throw new Error('request aborted')
   } catch (error) {
+    release()
     const mapped =
       attempt.signal.aborted && !signal.aborted
         ? new ProviderError(model.provider, 'TIMEOUT', `${model.displayName} stalled mid-answer`)
@@ -261,6 +288,7 @@ export const runCompletion = async (
   } finally {
     clearTimeout(timer)
   }
+  release()
 
   // Providers that don't report usage get an estimate rather than zeros.
   const finalUsage: Usage = usage ?? {
