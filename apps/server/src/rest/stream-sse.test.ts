@@ -62,8 +62,7 @@ describe('seed SSE format', () => {
   })
 
   it('streams POST /api/generate byte for byte in the seed framing', async () => {
-    // Paced, so each chunk is a frame of its own (chunks of one read would go out as one).
-    fake.script('llama-3.1-8b-instant', { kind: 'stream', chunks: ['Hel', 'lo', '!'], delayMs: 20 })
+    fake.script('llama-3.1-8b-instant', { kind: 'stream', chunks: ['Hel', 'lo', '!'] })
     const { app } = await appOnFake()
     const response = await app.request(
       '/api/generate',

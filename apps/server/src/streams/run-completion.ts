@@ -7,7 +7,7 @@
 import type { Fallback, MetadataEvent, ModelRef, Usage } from '@tokenflow/api'
 import type { CatalogModel } from '@tokenflow/catalog'
 import { estimateCost, estimateSavings } from '../models/estimate-cost'
-import { estimateMessageTokens, estimateTokens } from '../models/estimate-tokens'
+import { estimateMessageTokens, estimateTokensOfLength } from '../models/estimate-tokens'
 import type { ChatDelta, Passthrough, ProviderMessage } from '../providers/chat-provider'
 import type { ProviderRegistry } from '../providers/create-providers'
 import { ProviderError, toProviderError } from '../providers/provider-error'
@@ -203,37 +203,13 @@ export const runCompletion = async (
   }
 
   const { iterator, attempt, timer, hold } = opened
-  let text = ''
+  // Only the answer's length is kept (for a usage estimate), not the answer.
+  let answerChars = 0
   let usage: Usage | null = null
   const finishReasons = new Map<number, string>()
   let firstTokenMs: number | null = null
   // Choice 0 keeps the events as they always were; other choices say which answer they are.
   const choiceOf = (choice: number) => (choice === 0 ? {} : { choice })
-  // Text that arrives after some already went out in the same event-loop turn (the rest of one
-  // upstream read) is held and goes out as one event when the turn ends: a first token is never
-  // held, and the readers, tRPC's producer and the socket handle an event per read, not per chunk.
-  let held: { choice: number; text: string } | null = null
-  let turnOpen = false
-  const release = (): boolean => {
-    if (!held) return true
-    const { choice, text: heldText } = held
-    held = null
-    return emit({ type: 'text', delta: heldText, ...choiceOf(choice) })
-  }
-  const endTurn = () => {
-    turnOpen = false
-    release()
-  }
-  const emitText = (choice: number, delta: string): boolean => {
-    if (!turnOpen) {
-      turnOpen = true
-      setImmediate(endTurn)
-      return emit({ type: 'text', delta, ...choiceOf(choice) })
-    }
-    if (held && held.choice !== choice) release()
-    held = { choice, text: held ? held.text + delta : delta }
-    return true
-  }
   /** False when the readers are a buffer behind. */
   const take = (delta: ChatDelta): boolean => {
     if (delta.type === 'usage') {
@@ -249,11 +225,10 @@ export const runCompletion = async (
       observer.firstToken(ref, firstTokenMs)
     }
     if (delta.type === 'text') {
-      text += delta.text
-      return emitText(delta.choice, delta.text)
+      answerChars += delta.text.length
+      return emit({ type: 'text', delta: delta.text, ...choiceOf(delta.choice) })
     }
-    text += delta.arguments
-    release()
+    answerChars += delta.arguments.length
     const { type, choice, ...call } = delta
     return emit({ type: 'tool_call', ...choiceOf(choice), ...call })
   }
@@ -278,7 +253,6 @@ export const runCompletion = async (
     }
     if (attempt.signal.aborted) throw new Error('request aborted')
   } catch (error) {
-    release()
     const mapped =
       attempt.signal.aborted && !signal.aborted
         ? new ProviderError(model.provider, 'TIMEOUT', `${model.displayName} stalled mid-answer`)
@@ -288,13 +262,12 @@ export const runCompletion = async (
   } finally {
     clearTimeout(timer)
   }
-  release()
 
   // Providers that don't report usage get an estimate rather than zeros.
   const finalUsage: Usage = usage ?? {
     promptTokens: estimateMessageTokens(plan.messages),
-    completionTokens: estimateTokens(text),
-    totalTokens: estimateMessageTokens(plan.messages) + estimateTokens(text),
+    completionTokens: estimateTokensOfLength(answerChars),
+    totalTokens: estimateMessageTokens(plan.messages) + estimateTokensOfLength(answerChars),
   }
   const choices = [...finishReasons]
     .sort(([a], [b]) => a - b)
