@@ -15,8 +15,9 @@ import { statusOf } from '../providers/available-providers'
 import type { ProviderRegistry } from '../providers/create-providers'
 import type { LedgerEntry, RequestLedger } from '../requests/request-ledger'
 import type { CompletionInput } from '../streams/completion-input'
-import { runCompletion, samplingOf } from '../streams/run-completion'
-import { createStreamHub, type StreamHubOptions, startOptionsOf } from '../streams/stream-hub'
+import { followCompletion } from '../streams/follow-completion'
+import { samplingOf } from '../streams/run-completion'
+import { createStreamHub, type StreamHubOptions } from '../streams/stream-hub'
 import { noopObserver, type StreamObserver } from '../streams/stream-observer'
 import { toMessages } from './conversation'
 import { UnknownModelError } from './unknown-model-error'
@@ -77,30 +78,25 @@ export const createGenerationService = (deps: GenerationServiceDeps): DirectGene
     )
     // The entry has finished as aborted already (the client left).
     if (options.signal?.aborted) return
-    observer.streamStarted('generation')
-    const id = hub.start(
-      entry.watch(compressed.messages, (control) =>
-        runCompletion(
-          { providers, observer },
-          {
-            kind: 'generation',
-            candidates: [model],
-            messages: compressed.messages,
-            sampling: input.sampling,
-            passthrough: input.passthrough,
-            requestId: options.requestId,
-            category: null,
-            strategy: null,
-            compression: compressed.decision,
-            savedTokens: compressed.savedTokens,
-            startedAt,
-          },
-          control,
-        ),
-      ),
-      startOptionsOf(options),
+    yield* followCompletion(
+      hub,
+      { providers, observer },
+      entry,
+      {
+        kind: 'generation',
+        candidates: [model],
+        messages: compressed.messages,
+        sampling: input.sampling,
+        passthrough: input.passthrough,
+        requestId: options.requestId,
+        category: null,
+        strategy: null,
+        compression: compressed.decision,
+        savedTokens: compressed.savedTokens,
+        startedAt,
+      },
+      options,
     )
-    yield* hub.follow(id, options.signal)
   }
 
   const streamCompletion = async (

@@ -24,8 +24,9 @@ import { availableProviders, explainUnavailable } from '../providers/available-p
 import type { ProviderRegistry } from '../providers/create-providers'
 import type { LedgerEntry, RequestLedger } from '../requests/request-ledger'
 import type { CompletionInput } from '../streams/completion-input'
-import { runCompletion, samplingOf } from '../streams/run-completion'
-import { createStreamHub, type StreamHubOptions, startOptionsOf } from '../streams/stream-hub'
+import { followCompletion } from '../streams/follow-completion'
+import { samplingOf } from '../streams/run-completion'
+import { createStreamHub, type StreamHubOptions } from '../streams/stream-hub'
 import { noopObserver, type StreamObserver } from '../streams/stream-observer'
 import { selectAbstainedModels, selectModels } from './select-models'
 
@@ -183,30 +184,25 @@ export const createRoutingService = (deps: RoutingServiceDeps): Routing => {
     })
     if (!admitted) return
     const { candidates, category, strategy, compressed } = admitted
-    observer.streamStarted('routing')
-    const id = hub.start(
-      entry.watch(compressed.messages, (control) =>
-        runCompletion(
-          { providers, observer },
-          {
-            kind: 'routing',
-            candidates,
-            messages: compressed.messages,
-            sampling: input.sampling,
-            passthrough: input.passthrough,
-            requestId: options.requestId,
-            category,
-            strategy,
-            compression: compressed.decision,
-            savedTokens: compressed.savedTokens,
-            startedAt,
-          },
-          control,
-        ),
-      ),
-      startOptionsOf(options),
+    yield* followCompletion(
+      hub,
+      { providers, observer },
+      entry,
+      {
+        kind: 'routing',
+        candidates,
+        messages: compressed.messages,
+        sampling: input.sampling,
+        passthrough: input.passthrough,
+        requestId: options.requestId,
+        category,
+        strategy,
+        compression: compressed.decision,
+        savedTokens: compressed.savedTokens,
+        startedAt,
+      },
+      options,
     )
-    yield* hub.follow(id, options.signal)
   }
 
   return {

@@ -24,7 +24,7 @@
 // it once Redis holds it; a resume or cancel for a stream this replica does not hold is served
 // from there (SharedStreamLog). A reader on another replica counts as a reader here.
 import { randomUUID } from 'node:crypto'
-import type { StreamEvent, StreamOptions, TrackedEvent } from '@tokenflow/api'
+import type { StreamEvent, TrackedEvent } from '@tokenflow/api'
 import { LIVE_TTL_MS, type SharedStreamLog, type StreamWriter } from './shared-stream-log'
 
 export type StreamHubOptions = {
@@ -65,11 +65,6 @@ export type Producer = (control: StreamControl) => Promise<void>
  * OpenAI-compatible ones do not, so their finished streams are not kept for a resume.
  */
 export type StartOptions = { resumable: boolean }
-
-/** A stream's start options from its request's (no caller: a direct call, kept for resume). */
-export const startOptionsOf = (options: StreamOptions): StartOptions => ({
-  resumable: (options.caller?.endpoint ?? 'trpc') === 'trpc',
-})
 
 /** What one event weighs in the buffers: its text, plus a fixed allowance for the envelope. */
 const ENVELOPE_BYTES = 64
