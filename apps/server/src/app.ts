@@ -17,6 +17,7 @@ import type { Env } from './env'
 import { requestCaller } from './http/request-caller'
 import { sendStreams } from './http/sse-response'
 import { stallGuard } from './http/stall-guard'
+import { trpcSubscriptions } from './http/trpc-subscriptions'
 import { accessLog } from './middleware/access-log'
 import { apiKeyAuth } from './middleware/api-key-auth'
 import { limitBody } from './middleware/body-limit'
@@ -239,20 +240,29 @@ export const createApp = ({
     }),
   )
 
+  const trpcContext = (c: Context<AppEnv>) =>
+    createContext(services, c.get('requestId'), requestCaller(c, 'trpc'))
+  const onTrpcError = ({ error, path }: { error: TRPCError; path?: string }) => {
+    if (error.code === 'INTERNAL_SERVER_ERROR') {
+      log.error('procedure failed', { path, error: error.cause ?? error })
+    }
+  }
+  app.use(
+    '/trpc/*',
+    trpcSubscriptions({
+      router: appRouter,
+      endpoint: '/trpc',
+      createContext: trpcContext,
+      onError: onTrpcError,
+    }),
+  )
   app.use(
     '/trpc/*',
     trpcServer({
       router: appRouter,
       endpoint: '/trpc',
-      createContext: (_opts, c) => {
-        const context = c as Context<AppEnv>
-        return createContext(services, context.get('requestId'), requestCaller(context, 'trpc'))
-      },
-      onError: ({ error, path }) => {
-        if (error.code === 'INTERNAL_SERVER_ERROR') {
-          log.error('procedure failed', { path, error: error.cause ?? error })
-        }
-      },
+      createContext: (_opts, c) => trpcContext(c as Context<AppEnv>),
+      onError: onTrpcError,
       responseMeta: ({ errors }) => {
         const retryAfter = errors.map(retryAfterOf).find((value) => value !== null)
         return retryAfter ? { headers: { 'Retry-After': String(retryAfter) } } : {}

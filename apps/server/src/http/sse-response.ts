@@ -6,7 +6,7 @@
 //
 // The head is written once every middleware has run (`sendStreams`, the outermost middleware), so
 // headers set on the way out (CORS `Vary`, ...) are on it as on any other response. With
-// `heartbeatMs`, a comment line goes out whenever nothing else did for that long (while the
+// `heartbeatMs`, a heartbeat frame goes out whenever nothing else did for that long (while the
 // answer is being prepared, or the provider is silent), unless the client is not reading.
 import type { ServerResponse } from 'node:http'
 import type { Context, MiddlewareHandler } from 'hono'
@@ -34,11 +34,13 @@ const eventStreamHeaders = {
 
 export type SseOptions = {
   headers?: Record<string, string>
-  /** Write `: ping` after this long without a frame; 0 or unset: no heartbeat. */
+  /** Write `heartbeat` after this long without a frame; 0 or unset: no heartbeat. */
   heartbeatMs?: number
+  /** The heartbeat frame; a `: ping` comment unless the protocol has its own event for it. */
+  heartbeat?: string
 }
 
-const HEARTBEAT = ': ping\n\n'
+const COMMENT_PING = ': ping\n\n'
 
 /**
  * Counts the frames written and sends a heartbeat when a whole interval passed without one: the
@@ -46,14 +48,14 @@ const HEARTBEAT = ': ping\n\n'
  */
 const withHeartbeat = (
   writer: SseWriter,
-  heartbeatMs: number | undefined,
+  { heartbeatMs, heartbeat = COMMENT_PING }: SseOptions,
   canWrite: () => boolean,
 ): SseWriter => {
   if (!heartbeatMs || heartbeatMs <= 0) return writer
   let frames = 0
   let seen = 0
   const timer = setInterval(() => {
-    if (frames === seen && canWrite()) writer.write(HEARTBEAT)
+    if (frames === seen && canWrite()) writer.write(heartbeat)
     seen = frames
   }, heartbeatMs).unref()
   const stop = () => clearInterval(timer)
@@ -160,31 +162,27 @@ const webWriter = (signal: AbortSignal): SseWriter & { body: ReadableStream<Uint
  * Answers with an event stream that `run` writes. `run` ends the writer itself and handles its own
  * errors; one that escapes closes the connection.
  */
-export const sseResponse = (
-  c: Context<AppEnv>,
-  { headers, heartbeatMs }: SseOptions,
-  run: SseRun,
-): Response => {
+export const sseResponse = (c: Context<AppEnv>, options: SseOptions, run: SseRun): Response => {
   const signal = clientSignal(c)
   const out = c.env?.outgoing
   if (!out) {
     const body = webWriter(signal)
-    const writer = withHeartbeat(body, heartbeatMs, () => true)
+    const writer = withHeartbeat(body, options, () => true)
     void run(writer).catch(() => writer.end())
-    return c.body(body.body, 200, { ...eventStreamHeaders, ...headers })
+    return c.body(body.body, 200, { ...eventStreamHeaders, ...options.headers })
   }
   c.set('sendStream', () => {
     const head: Record<string, string> = {}
     for (const [name, value] of c.res.headers) if (name !== ALREADY_SENT) head[name] = value
     out.writeHead(200, head)
-    const writer = withHeartbeat(nodeWriter(out, signal), heartbeatMs, () => !out.writableNeedDrain)
+    const writer = withHeartbeat(nodeWriter(out, signal), options, () => !out.writableNeedDrain)
     void run(writer).catch(() => out.destroy())
     // A stream whose first event is not ready in this tick still shows the client its head now.
     process.nextTick(() => {
       if (!out.headersSent && !out.destroyed) out.flushHeaders()
     })
   })
-  return c.body(null, 200, { ...eventStreamHeaders, ...headers, [ALREADY_SENT]: 'true' })
+  return c.body(null, 200, { ...eventStreamHeaders, ...options.headers, [ALREADY_SENT]: 'true' })
 }
 
 /** The outermost middleware: starts a stream that `sseResponse` answered once the rest ran. */
