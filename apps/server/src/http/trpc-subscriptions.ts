@@ -40,11 +40,10 @@ const dataFrame = (value: unknown) =>
 const isAbortError = (error: unknown) => error instanceof Error && error.name === 'AbortError'
 
 /** The input as tRPC's adapter reads it: `?input=` JSON, with the last event id merged in. */
-const inputOf = (c: Context<AppEnv>): unknown => {
-  const raw = c.req.query('input')
+const inputOf = (query: Record<string, string>, lastEventIdHeader: string | undefined): unknown => {
   let input: unknown
   try {
-    input = raw ? JSON.parse(raw) : undefined
+    input = query.input ? JSON.parse(query.input) : undefined
   } catch (cause) {
     throw new TRPCError({
       code: 'BAD_REQUEST',
@@ -52,8 +51,7 @@ const inputOf = (c: Context<AppEnv>): unknown => {
       cause,
     })
   }
-  const lastEventId =
-    c.req.header('last-event-id') ?? c.req.query('lastEventId') ?? c.req.query('Last-Event-Id')
+  const lastEventId = lastEventIdHeader ?? query.lastEventId ?? query['Last-Event-Id']
   if (!lastEventId) return input
   if (typeof input === 'object' && input !== null) return { ...input, lastEventId }
   return input ?? { lastEventId }
@@ -73,9 +71,10 @@ export const trpcSubscriptions = <Router extends AnyTRPCRouter>({
 
   return async function trpcSubscriptionsMiddleware(c, next) {
     if (c.req.method !== 'GET') return next()
-    const path = decodeURIComponent(c.req.path.slice(prefix.length))
-    const procedure = router._def.procedures[path] as { _def: { type: string } } | undefined
-    if (procedure?._def.type !== 'subscription') return next()
+    // Hono has decoded the path already.
+    const path = c.req.path.slice(prefix.length)
+    const procedure = router._def.procedures[path] as { _def?: { type: string } } | undefined
+    if (procedure?._def?.type !== 'subscription') return next()
     const query = c.req.query()
     if ('batch' in query || 'connectionParams' in query) return next()
 
@@ -85,16 +84,10 @@ export const trpcSubscriptions = <Router extends AnyTRPCRouter>({
       { heartbeatMs, heartbeat: PING, headers: { 'cache-control': 'no-cache, no-transform' } },
       async (writer) => {
         let input: unknown
-        const fail = (cause: unknown) => {
-          const error = getTRPCErrorFromUnknown(cause)
-          onError?.({ error, path })
-          const shape = getTRPCErrorShape({ config, error, type: 'subscription', path, input, ctx })
-          return writer.write(errorFrame(shape))
-        }
-        writer.write(connected)
         let iterator: AsyncIterator<unknown> | undefined
+        writer.write(connected)
         try {
-          input = inputOf(c)
+          input = inputOf(query, c.req.header('last-event-id'))
           const events = await callTRPCProcedure({
             router,
             path,
@@ -122,7 +115,19 @@ export const trpcSubscriptions = <Router extends AnyTRPCRouter>({
           }
         } catch (cause) {
           iterator = undefined
-          if (!writer.signal.aborted && !isAbortError(cause)) await fail(cause)
+          if (!writer.signal.aborted && !isAbortError(cause)) {
+            const error = getTRPCErrorFromUnknown(cause)
+            onError?.({ error, path })
+            const shape = getTRPCErrorShape({
+              config,
+              error,
+              type: 'subscription',
+              path,
+              input,
+              ctx,
+            })
+            await writer.write(errorFrame(shape))
+          }
         } finally {
           await iterator?.return?.()
           writer.end()
