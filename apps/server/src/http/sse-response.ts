@@ -5,7 +5,11 @@
 // tests, other runtimes) the same writer feeds a ReadableStream body.
 //
 // The head is written once every middleware has run (`sendStreams`, the outermost middleware), so
-// headers set on the way out (CORS `Vary`, ...) are on it as on any other response. With
+// headers set on the way out (CORS `Vary`, ...) are on it as on any other response. It leaves
+// with the first frame, which every stream writes at once (tRPC's `connected`, REST's routing
+// decision) or which the OpenAI-compatible path has in hand before it answers (an error before the
+// first token is an HTTP error there); the last frames and the end of the chunked body leave in one
+// write too. With
 // `heartbeatMs`, a heartbeat frame goes out whenever nothing else did for that long (while the
 // answer is being prepared, or the provider is silent), unless the client is not reading.
 import type { ServerResponse } from 'node:http'
@@ -113,8 +117,11 @@ const nodeWriter = (out: ServerResponse, signal: AbortSignal): SseWriter => {
       return drained
     },
     end() {
-      endTurn()
+      // Ending a corked response writes the frames still held and the body's end in one write.
+      writing = false
       if (!out.destroyed && !out.writableEnded) out.end()
+      else if (corked) out.uncork()
+      corked = false
     },
   }
 }
@@ -177,10 +184,6 @@ export const sseResponse = (c: Context<AppEnv>, options: SseOptions, run: SseRun
     out.writeHead(200, head)
     const writer = withHeartbeat(nodeWriter(out, signal), options, () => !out.writableNeedDrain)
     void run(writer).catch(() => out.destroy())
-    // A stream whose first event is not ready in this tick still shows the client its head now.
-    process.nextTick(() => {
-      if (!out.headersSent && !out.destroyed) out.flushHeaders()
-    })
   })
   return c.body(null, 200, { ...eventStreamHeaders, ...options.headers, [ALREADY_SENT]: 'true' })
 }

@@ -53,6 +53,9 @@ export const streamSeedSSE = (
         if (writer.signal.aborted) break
         if (event.type === 'metadata') streamId = event.streamId
         await writer.write(frame(event))
+        // The answer is whole: the response ends with its last frame, in the same socket write,
+        // while the producer winds down (request log, usage) behind it.
+        if (event.type === 'end' || event.type === 'error') writer.end()
       }
     } catch (error) {
       if (writer.signal.aborted) return
