@@ -7,8 +7,9 @@
 // by itself; the degradation is logged once per outage, and health reports it. A command that
 // takes over 500 ms fails too, so a hung Redis degrades the same way a dead one does.
 
+import { createRequire } from 'node:module'
 import type { DependencyHealth } from '@tokenflow/api'
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import type { Logger } from '../observability/logger'
 
 export type SharedStateOptions = {
@@ -59,6 +60,8 @@ export const createSharedState = ({
       close: async () => {},
     }
   }
+  // Loaded only here: a gateway without REDIS_URL does not carry the client in its memory.
+  const { Redis } = createRequire(import.meta.url)('ioredis') as typeof import('ioredis')
   const where = describe(url)
   const connect = (role: string) =>
     new Redis(url, {

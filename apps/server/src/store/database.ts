@@ -1,11 +1,11 @@
 // The Kysely instance behind the store, from DATABASE_URL: PostgreSQL for postgres:// URLs, else
 // one SQLite file (under DATA_DIR unless a sqlite:/file: URL names it). Both share one schema.
 import { mkdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import SqliteDatabase from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
-import { Pool, TypeOverrides } from 'pg'
 import type { Logger } from '../observability/logger'
 
 /** Times are epoch milliseconds, money is USD as a double. */
@@ -95,6 +95,8 @@ const SQLITE_BUSY_TIMEOUT_MS = 1000
 const BIGINT_OID = 20
 
 const openPostgres = (url: string, logger: Logger): OpenedDatabase => {
+  // Loaded only here: a gateway on SQLite does not carry the PostgreSQL driver in its memory.
+  const { Pool, TypeOverrides } = createRequire(import.meta.url)('pg') as typeof import('pg')
   // Epoch milliseconds are bigint columns: parse them as numbers for this pool only, not for
   // every pg user in the process (all fit in 2^53).
   const types = new TypeOverrides()
