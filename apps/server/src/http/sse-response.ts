@@ -9,9 +9,8 @@
 // with the first frame, which every stream writes at once (tRPC's `connected`, REST's routing
 // decision) or which the OpenAI-compatible path has in hand before it answers (an error before the
 // first token is an HTTP error there); the last frames and the end of the chunked body leave in one
-// write too. With
-// `heartbeatMs`, a heartbeat frame goes out whenever nothing else did for that long (while the
-// answer is being prepared, or the provider is silent), unless the client is not reading.
+// write too. With `heartbeatMs`, a heartbeat frame goes out whenever nothing else did for that long
+// (while the answer is being prepared, or the provider is silent), unless the client is not reading.
 import type { ServerResponse } from 'node:http'
 import type { Context, MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env'
@@ -117,11 +116,10 @@ const nodeWriter = (out: ServerResponse, signal: AbortSignal): SseWriter => {
       return drained
     },
     end() {
-      // Ending a corked response writes the frames still held and the body's end in one write.
-      writing = false
+      // Ended while corked, the response writes the frames still held and the body's end in one
+      // write; the turn's own uncork after it has nothing left to flush.
       if (!out.destroyed && !out.writableEnded) out.end()
-      else if (corked) out.uncork()
-      corked = false
+      endTurn()
     },
   }
 }
