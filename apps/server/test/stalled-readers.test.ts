@@ -1,4 +1,4 @@
-// 200 clients that stop reading a 3 MB answer, against the real entry point and the fake provider
+// 200 clients that stop reading a 12 MB answer, against the real entry point and the fake provider
 // each in their own process (so the gateway's memory is its own, and the fake's writes do not
 // share the clients' event loop): the gateway stays within its memory bound, stops reading from
 // the provider, disconnects the stalled clients itself, aborts their upstreams once the resume
@@ -27,11 +27,13 @@ beforeAll(async () => {
   writeFileSync(
     scripts,
     JSON.stringify({
-      // text-to-text, quality routes here: a 3 MB answer, sent as fast as it is read.
+      // text-to-text, quality routes here: a 12 MB answer, sent as fast as it is read. More than
+      // the kernel takes per loopback connection (a send buffer of up to 4 MB, wmem_max), so no
+      // stalled stream can finish into socket buffers; with 3 MB a few did on some machines.
       'llama-3.3-70b-versatile': {
         kind: 'stream',
         chunks: Array.from(
-          { length: 3_000 },
+          { length: 12_000 },
           (_, i) => `${String(i).padStart(6, '0')}${'x'.repeat(994)}`,
         ),
       },
@@ -52,7 +54,7 @@ beforeAll(async () => {
   })
   gateway = await startGatewayProcess({
     // A heap cap: V8 then collects instead of growing, so RSS shows what is kept, not garbage
-    // not yet collected; a gateway that buffered every answer (600 MB here) would run out of it.
+    // not yet collected; a gateway that buffered every answer (2.4 GB here) would run out of it.
     NODE_OPTIONS: '--max-old-space-size=384',
     STREAM_REPLAY_BYTES: String(256 * 1024),
     STREAM_STALL_MS: '2000',
@@ -105,7 +107,7 @@ it('bounds memory and keeps other streams fast with 200 readers that stopped rea
   })
   const { port } = new URL(gateway.url)
   // Raw sockets that send the request and never read. On loopback the kernel takes up to ~4 MB
-  // per connection before the gateway sees backpressure, so most of each answer leaves the
+  // per connection before the gateway sees backpressure, so that much of each answer leaves the
   // gateway; what it keeps per stream is bounded by STREAM_REPLAY_BYTES + STREAM_BUFFER_BYTES.
   const stalled: Socket[] = []
   for (let i = 0; i < STALLED; i += 1) {
@@ -134,7 +136,7 @@ it('bounds memory and keeps other streams fast with 200 readers that stopped rea
   expect(during.text).toContain('end_stream')
   expect(during.ms).toBeLessThan(Math.max(2_000, 5 * baseline.ms))
   // 200 x (256 KiB replay + 64 KiB ahead) is what the streams may keep; before the bounds, this
-  // load took the gateway from 168 to 717 MiB.
+  // load (3 MB answers) took the gateway from 168 to 717 MiB.
   expect(peak - rssBefore).toBeLessThan(500)
   // The clients go away: a seed client cannot resume, so every upstream is aborted at once.
   for (const socket of stalled) socket.destroy()
