@@ -6,14 +6,17 @@
 set -euo pipefail
 label=$1
 shift
-missing=()
-for spec in "$@"; do
-  package=${spec%%=*}
-  path=${spec#*=}
-  # The glob is meant to expand here: a path such as /usr/lib/postgresql/*/bin/postgres.
-  # shellcheck disable=SC2086
-  compgen -G $path >/dev/null || missing+=("$package")
-done
+missing_packages() {
+  missing=()
+  for spec in "$@"; do
+    package=${spec%%=*}
+    path=${spec#*=}
+    # The glob is meant to expand here: a path such as /usr/lib/postgresql/*/bin/postgres.
+    # shellcheck disable=SC2086
+    compgen -G $path >/dev/null || missing+=("$package")
+  done
+}
+missing_packages "$@"
 if [ "${#missing[@]}" -eq 0 ]; then
   echo "[$label setup] present: ${*%%=*}"
   exit 0
@@ -26,6 +29,17 @@ if [ "$(id -u)" -ne 0 ]; then
   fi
   sudo="sudo"
 fi
+# turbo runs the packages' setups side by side and apt-get takes its locks without waiting: one
+# setup at a time holds this lock, and what another installed meanwhile is not installed again.
+exec 9>"${TMPDIR:-/tmp}/tokenflow-apt-ensure.lock"
+flock 9
+missing_packages "$@"
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "[$label setup] present: ${*%%=*}"
+  exit 0
+fi
 echo "[$label setup] installing ${missing[*]} with apt-get"
-$sudo apt-get update
-$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+# Another apt client (unattended upgrades) may hold apt's own locks: wait for it, not fail.
+$sudo apt-get -o DPkg::Lock::Timeout=600 update
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y \
+  --no-install-recommends "${missing[@]}"
