@@ -1,9 +1,9 @@
 // The gateway's hot path as a user's HTTP client sees it: the fake provider as the upstream, read
-// directly (the baseline) and through TokenFlow's REST, tRPC and OpenAI-compatible paths, the
-// gateway and the fake each in their own process, on the same cores, interleaved in one run. With
-// BENCH_BASELINE set, the same three paths of another checkout run beside them (an A/B). Two peer
-// gateways, Portkey and the LiteLLM proxy, read the same fake through their own /v1 (BENCH_PEERS=0
-// leaves them out, and one that cannot be installed or started is skipped).
+// directly (the baseline) and through TokenFlow's REST, tRPC and OpenAI-compatible paths, each
+// path's gateway and the fake each in their own process, on the same cores, interleaved in one
+// run. With BENCH_BASELINE set, the same three paths of another checkout run beside them (an A/B).
+// Two peer gateways, Portkey and the LiteLLM proxy, read the same fake through their own /v1
+// (BENCH_PEERS=0 leaves them out, and one that cannot be installed or started is skipped).
 //
 // Workloads: `short` is 20 chunks back to back, `long` is 200 chunks 2 ms apart. Per repetition:
 // 1. time to first token at concurrency 1 (short streams, one request per path in turn);
@@ -120,8 +120,17 @@ const startTokenFlow = async (root?: string) =>
     },
     root,
   )
-const tokenflow = await startTokenFlow()
-const baseline = BASELINE ? await startTokenFlow(BASELINE) : null
+// One gateway process per path, as each peer has its own: a path's CPU and its resident memory
+// after the load are its own, not the sum of three paths' loads in one process.
+const tokenflowPaths = ['REST', 'tRPC', '/v1'] as const
+type TokenFlowPath = (typeof tokenflowPaths)[number]
+const startTokenFlowPaths = async (root?: string) => {
+  const gateways = {} as Record<TokenFlowPath, Proc>
+  for (const path of tokenflowPaths) gateways[path] = await startTokenFlow(root)
+  return gateways
+}
+const tokenflow = await startTokenFlowPaths()
+const baseline = BASELINE ? await startTokenFlowPaths(BASELINE) : null
 const upstreamAuth = { authorization: `Bearer ${UPSTREAM_KEY}` }
 const portkey = PEERS ? await startPortkey() : null
 const litellm = PEERS
@@ -134,13 +143,13 @@ const litellm = PEERS
 const auth = { authorization: `Bearer ${API_KEY}` }
 const catalogId = (w: Workload) => `groq/${w.model}`
 
-const tokenflowTargets = (gateway: Proc, suffix: string): Target[] => [
+const tokenflowTargets = (gateways: Record<TokenFlowPath, Proc>, suffix: string): Target[] => [
   {
     name: `TokenFlow REST${suffix}`,
-    pid: gateway.pid,
+    pid: gateways.REST.pid,
     call: (name) => ({
       method: 'POST',
-      url: `${gateway.url}/api/generate`,
+      url: `${gateways.REST.url}/api/generate`,
       headers: { ...json, ...auth },
       body: JSON.stringify({ prompt, model: catalogId(workloads[name]) }),
       firstToken: 'Tok0',
@@ -149,10 +158,10 @@ const tokenflowTargets = (gateway: Proc, suffix: string): Target[] => [
   },
   {
     name: `TokenFlow tRPC${suffix}`,
-    pid: gateway.pid,
+    pid: gateways.tRPC.pid,
     call: (name) => ({
       method: 'GET',
-      url: `${gateway.url}/trpc/generation.stream?input=${encodeURIComponent(
+      url: `${gateways.tRPC.url}/trpc/generation.stream?input=${encodeURIComponent(
         JSON.stringify({ prompt, model: catalogId(workloads[name]) }),
       )}`,
       headers: { ...auth, accept: 'text/event-stream' },
@@ -162,8 +171,8 @@ const tokenflowTargets = (gateway: Proc, suffix: string): Target[] => [
   },
   {
     name: `TokenFlow /v1${suffix}`,
-    pid: gateway.pid,
-    call: openAiCall(`${gateway.url}/v1`, auth, catalogId),
+    pid: gateways['/v1'].pid,
+    call: openAiCall(`${gateways['/v1'].url}/v1`, auth, catalogId),
   },
 ]
 
@@ -372,9 +381,9 @@ try {
   }
 } finally {
   await Promise.all([
-    tokenflow.stop(),
+    ...Object.values(tokenflow).map((gateway) => gateway.stop()),
+    ...Object.values(baseline ?? {}).map((gateway) => gateway.stop()),
     fake.stop(),
-    baseline?.stop(),
     portkey?.stop(),
     litellm?.stop(),
   ])
