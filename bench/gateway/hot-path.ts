@@ -314,7 +314,7 @@ const shortStreamsPerSecond = async (rep: number) => {
 }
 
 const firstBurst = async (rep: number) => {
-  const out = new Map<string, { p50: number; p99: number; errors: number }>()
+  const out = new Map<string, { p50: number; p99: number; errors: number; reasons: string }>()
   for (const t of rotate(targets, rep)) {
     const agent = newAgent()
     const results = await Promise.all(
@@ -322,10 +322,13 @@ const firstBurst = async (rep: number) => {
     )
     agent.destroy()
     const ttfts = results.flatMap((r) => (r.ok ? [r.ttftMs] : []))
+    const reasons = new Map<string, number>()
+    for (const r of results) if (!r.ok) reasons.set(r.error, (reasons.get(r.error) ?? 0) + 1)
     out.set(t.name, {
       p50: percentile(ttfts, 50),
       p99: percentile(ttfts, 99),
       errors: results.length - ttfts.length,
+      reasons: [...reasons].map(([reason, count]) => `${count}x ${reason}`).join('; '),
     })
     await sleep(500)
   }
@@ -366,6 +369,7 @@ try {
         burstTtftP50Ms: round(burst.get(t.name)?.p50 ?? 0, 0),
         burstTtftP99Ms: round(burst.get(t.name)?.p99 ?? 0, 0),
         burstErrors: burst.get(t.name)?.errors ?? 0,
+        burstErrorReasons: burst.get(t.name)?.reasons ?? '',
         rssMiB: t.pid === null ? '' : round(rssMiB(t.pid), 0),
       }
     }
