@@ -6,7 +6,8 @@
 set -euo pipefail
 label=$1
 shift
-missing_packages() {
+# Sets `missing` to the packages whose path is absent; exits when there are none.
+exit_if_present() {
   missing=()
   for spec in "$@"; do
     package=${spec%%=*}
@@ -15,12 +16,12 @@ missing_packages() {
     # shellcheck disable=SC2086
     compgen -G $path >/dev/null || missing+=("$package")
   done
+  if [ "${#missing[@]}" -eq 0 ]; then
+    echo "[$label setup] present: ${*%%=*}"
+    exit 0
+  fi
 }
-missing_packages "$@"
-if [ "${#missing[@]}" -eq 0 ]; then
-  echo "[$label setup] present: ${*%%=*}"
-  exit 0
-fi
+exit_if_present "$@"
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
   if ! command -v sudo >/dev/null 2>&1; then
@@ -33,11 +34,7 @@ fi
 # setup at a time holds this lock, and what another installed meanwhile is not installed again.
 exec 9>"${TMPDIR:-/tmp}/tokenflow-apt-ensure.lock"
 flock 9
-missing_packages "$@"
-if [ "${#missing[@]}" -eq 0 ]; then
-  echo "[$label setup] present: ${*%%=*}"
-  exit 0
-fi
+exit_if_present "$@"
 echo "[$label setup] installing ${missing[*]} with apt-get"
 # Another apt client (unattended upgrades) may hold apt's own locks: wait for it, not fail.
 $sudo apt-get -o DPkg::Lock::Timeout=600 update

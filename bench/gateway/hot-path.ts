@@ -1,9 +1,9 @@
 // The gateway's hot path as a user's HTTP client sees it: the fake provider as the upstream, read
-// directly (the baseline) and through TokenFlow's REST, tRPC and OpenAI-compatible paths, each
-// path's gateway and the fake each in their own process, on the same cores, interleaved in one
-// run. With BENCH_BASELINE set, the same three paths of another checkout run beside them (an A/B).
-// Two peer gateways, Portkey and the LiteLLM proxy, read the same fake through their own /v1
-// (BENCH_PEERS=0 leaves them out, and one that cannot be installed or started is skipped).
+// directly (the baseline) and through TokenFlow's REST, tRPC and OpenAI-compatible paths (a
+// gateway process per path) with the fake in a process of its own, on the same cores, interleaved
+// in one run. With BENCH_BASELINE set, the same three paths of another checkout run beside them
+// (an A/B). Two peer gateways, Portkey and the LiteLLM proxy, read the same fake through their own
+// /v1 (BENCH_PEERS=0 leaves them out, and one that cannot be installed or started is skipped).
 //
 // Workloads: `short` is 20 chunks back to back, `long` is 200 chunks 2 ms apart. Per repetition:
 // 1. time to first token at concurrency 1 (short streams, one request per path in turn);

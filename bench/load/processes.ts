@@ -52,6 +52,10 @@ export const startFakeProviderProcess = async (
   return { ...proc, url: `http://127.0.0.1:${port}`, apiUrl: `http://127.0.0.1:${port}/openai/v1` }
 }
 
+// The checkouts whose server this process has bundled already: gateways started side by side
+// from one checkout run one bundle, built once.
+const bundledRoots = new Set<string>()
+
 /**
  * The gateway as production runs it: `root`'s server bundled (its scripts/bundle-server.ts) and
  * run by plain `node`. `root` is the checkout to run (another one for an A/B against an earlier
@@ -63,7 +67,10 @@ export const startGatewayProcess = async (
 ): Promise<Proc> => {
   const bundler = resolve(root, 'apps/server/scripts/bundle-server.ts')
   const bundled = existsSync(bundler)
-  if (bundled) execFileSync(process.execPath, ['--import', tsxLoader, bundler])
+  if (bundled && !bundledRoots.has(root)) {
+    execFileSync(process.execPath, ['--import', tsxLoader, bundler])
+    bundledRoots.add(root)
+  }
   const args = bundled
     ? [resolve(root, 'apps/server/dist/index.js')]
     : ['--import', tsxLoader, resolve(root, 'apps/server/src/index.ts')]
