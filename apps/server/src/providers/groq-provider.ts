@@ -4,7 +4,7 @@ import Groq from 'groq-sdk'
 import type { ChatCompletionCreateParamsStreaming } from 'groq-sdk/resources/chat/completions'
 import type { ChatProvider } from './chat-provider'
 import { toProviderError } from './provider-error'
-import { chatBody, type SdkChunk, sdkChatStream } from './sdk-chat-stream'
+import { chatBody, sdkChatStream } from './sdk-chat-stream'
 import type { UpstreamFetch } from './upstream-fetch'
 
 export type GroqProviderOptions = {
@@ -34,13 +34,13 @@ export const createGroqProvider = (options: GroqProviderOptions): ChatProvider =
     id: options.id,
     configured: options.configured,
     stream: (request, signal) =>
-      sdkChatStream(
-        options.id,
-        async () =>
-          (await client.chat.completions.create(
+      sdkChatStream(options.id, () =>
+        client.chat.completions
+          .create(
             chatBody(request, 'max_completion_tokens') as ChatCompletionCreateParamsStreaming,
             { signal },
-          )) as AsyncIterable<SdkChunk>,
+          )
+          .asResponse(),
       ),
     probe: async (signal) => {
       try {

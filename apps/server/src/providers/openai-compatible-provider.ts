@@ -32,16 +32,18 @@ export const createOpenAiCompatibleProvider = (options: OpenAiCompatibleOptions)
     configured: options.configured,
     stream: (request, signal) =>
       sdkChatStream(options.id, () =>
-        client.chat.completions.create(
-          {
-            ...chatBody(request, 'max_tokens'),
-            stream_options: { include_usage: true },
-          } as OpenAI.ChatCompletionCreateParamsStreaming,
-          {
-            signal,
-            headers: request.requestId ? { 'X-Request-Id': request.requestId } : undefined,
-          },
-        ),
+        client.chat.completions
+          .create(
+            {
+              ...chatBody(request, 'max_tokens'),
+              stream_options: { include_usage: true },
+            } as OpenAI.ChatCompletionCreateParamsStreaming,
+            {
+              signal,
+              headers: request.requestId ? { 'X-Request-Id': request.requestId } : undefined,
+            },
+          )
+          .asResponse(),
       ),
     probe: async (signal) => {
       try {

@@ -1,7 +1,9 @@
-// Both SDKs return the same chunk stream shape; this turns it into ChatDeltas and maps errors.
+// Both SDKs send the request and stream the same chunk shape back; this reads the chunks
+// (sseJsonEvents), turns them into ChatDeltas and maps errors.
 import type { ProviderId, Usage } from '@tokenflow/api'
 import type { ChatDelta, ChatRequest } from './chat-provider'
 import { toProviderError } from './provider-error'
+import { sseJsonEvents } from './sse-json-events'
 
 type UsageBody = { prompt_tokens?: number; completion_tokens?: number; total_tokens?: number }
 
@@ -11,7 +13,7 @@ type ToolCallDelta = {
   function?: { name?: string | null; arguments?: string | null } | null
 }
 
-export type SdkChunk = {
+type SdkChunk = {
   choices: Array<{
     index?: number
     delta?: { content?: string | null; tool_calls?: ToolCallDelta[] | null }
@@ -67,18 +69,19 @@ function* deltasOf(chunk: SdkChunk): Generator<ChatDelta> {
   if (usage) yield { type: 'usage', usage: toUsage(usage) }
 }
 
+/** `open` sends the request through the SDK and answers its raw response (`.asResponse()`). */
 export async function* sdkChatStream(
   provider: ProviderId,
-  open: () => Promise<AsyncIterable<SdkChunk>>,
+  open: () => Promise<Response>,
 ): AsyncGenerator<ChatDelta> {
-  let chunks: AsyncIterable<SdkChunk>
+  let response: Response
   try {
-    chunks = await open()
+    response = await open()
   } catch (error) {
     throw toProviderError(provider, error, 'request')
   }
   try {
-    for await (const chunk of chunks) yield* deltasOf(chunk)
+    for await (const chunk of sseJsonEvents<SdkChunk>(response)) yield* deltasOf(chunk)
   } catch (error) {
     throw toProviderError(provider, error, 'stream')
   }

@@ -111,7 +111,7 @@ const open = async (
   try {
     for (;;) {
       const next = await iterator.next()
-      // The SDKs end an aborted stream quietly instead of throwing.
+      // A stream aborted after its whole body arrived ends as if it had not been aborted.
       if (next.done && attempt.signal.aborted) return fail(new Error('request aborted'))
       if (next.done) return { model, first: null, pending, iterator, attempt, timer, hold }
       timer.refresh()
