@@ -5,7 +5,8 @@
 // (an A/B). Two peer gateways, Portkey and the LiteLLM proxy, read the same fake through their own
 // /v1 (BENCH_PEERS=0 leaves them out, and one that cannot be installed or started is skipped).
 //
-// Workloads: `short` is 20 chunks back to back, `long` is 200 chunks 2 ms apart. Per repetition:
+// Workloads: `short` is 20 chunks back to back, `long` is 200 chunks 2 ms apart. After a warm-up
+// (BENCH_WARMUP short streams and a twentieth as many long ones per target), per repetition:
 // 1. time to first token at concurrency 1 (short streams, one request per path in turn);
 // 2. gateway CPU per short and per long stream: CPU seconds (from /proc) over a block of each per
 //    path, less the process's idle CPU, and the per-request/per-chunk line through the two;
@@ -16,17 +17,19 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { Agent } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePort } from '../../apps/server/test/free-port'
 import { printTable, writeResults } from '../load/load-table'
 import { type Proc, startFakeProviderProcess, startGatewayProcess } from '../load/processes'
 import type { Peer } from './peers/optional-peer'
 import { startLiteLLM } from './peers/start-litellm'
 import { startPortkey } from './peers/start-portkey'
 import { cpuSeconds, rssMiB } from './process-stats'
+import { BENCH_API_KEY, BENCH_UPSTREAM_KEY, productionGatewayEnv } from './production-gateway-env'
 import { type StreamCall, streamOnce } from './sse-request'
 import { percentile, round } from './start-gateway'
 
 const REPS = Number(process.env.BENCH_REPS ?? 2)
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 1_500)
+const WARMUP_MAX_MS = 15_000
 const TTFT_ROUNDS = Number(process.env.BENCH_TTFT_ROUNDS ?? 100)
 const CPU_SHORT = 400
 const CPU_LONG = 64
@@ -37,8 +40,6 @@ const LOOP_SECONDS = 4
 // beside this one: the A/B of a change, interleaved like every other path.
 const BASELINE = process.env.BENCH_BASELINE
 const PEERS = process.env.BENCH_PEERS !== '0'
-const API_KEY = 'tf-bench-key'
-const UPSTREAM_KEY = 'gsk-bench-key'
 
 type Workload = { model: string; chunks: string[]; delayMs: number }
 const workloads = {
@@ -105,21 +106,8 @@ const fake = await startFakeProviderProcess({
   FAKE_PROVIDER_SCRIPTS: scriptFile,
   FAKE_PROVIDER_RECORD: 'false',
 })
-// The production configuration: auth on, the rate limiter counting every request (with a limit
-// the run never reaches), access logs at `info` into a pipe; classification and compression off.
 const startTokenFlow = async (root?: string) =>
-  startGatewayProcess(
-    {
-      GROQ_API_KEY: UPSTREAM_KEY,
-      GROQ_BASE_URL: fake.apiUrl,
-      ML_SERVICE_URL: `http://127.0.0.1:${await freePort()}`,
-      TOKENFLOW_API_KEYS: API_KEY,
-      RATE_LIMIT_PER_MINUTE: '100000000',
-      PROVIDER_TIMEOUT_MS: '60000',
-      LOG_LEVEL: 'info',
-    },
-    root,
-  )
+  startGatewayProcess(await productionGatewayEnv(fake.apiUrl), root)
 // One gateway process per path, as each peer has its own: a path's CPU and its resident memory
 // after the load are its own, not the sum of three paths' loads in one process.
 const tokenflowPaths = ['REST', 'tRPC', '/v1'] as const
@@ -131,16 +119,16 @@ const startTokenFlowPaths = async (root?: string) => {
 }
 const tokenflow = await startTokenFlowPaths()
 const baseline = BASELINE ? await startTokenFlowPaths(BASELINE) : null
-const upstreamAuth = { authorization: `Bearer ${UPSTREAM_KEY}` }
+const upstreamAuth = { authorization: `Bearer ${BENCH_UPSTREAM_KEY}` }
 const portkey = PEERS ? await startPortkey() : null
 const litellm = PEERS
   ? await startLiteLLM({
       apiBase: fake.apiUrl,
-      apiKey: UPSTREAM_KEY,
+      apiKey: BENCH_UPSTREAM_KEY,
       models: Object.values(workloads).map((w) => w.model),
     })
   : null
-const auth = { authorization: `Bearer ${API_KEY}` }
+const auth = { authorization: `Bearer ${BENCH_API_KEY}` }
 const catalogId = (w: Workload) => `groq/${w.model}`
 
 const tokenflowTargets = (gateways: Record<TokenFlowPath, Proc>, suffix: string): Target[] => [
@@ -215,11 +203,17 @@ const agentOf = (t: Target) => agents.get(t.name) as Agent
 
 type Row = Record<string, Record<string, number | string>>
 
-/** Runs `count` streams with `concurrency` in flight. */
-const runMany = async (t: Target, name: WorkloadName, count: number, concurrency: number) => {
+/** Runs `count` streams with `concurrency` in flight, or as many as start before `until`. */
+const runMany = async (
+  t: Target,
+  name: WorkloadName,
+  count: number,
+  concurrency: number,
+  until = Number.POSITIVE_INFINITY,
+) => {
   let next = 0
   const worker = async () => {
-    while (next < count) {
+    while (next < count && performance.now() < until) {
       next += 1
       await streamOnce(agentOf(t), t.call(name))
     }
@@ -337,9 +331,25 @@ const firstBurst = async (rep: number) => {
 
 // --- run ---------------------------------------------------------------------------------------
 
+/**
+ * Each target serves WARMUP short and long streams before anything is measured: a gateway in
+ * production has run its hot path long before, and the first thousand streams of a fresh process
+ * run before its JIT has optimized it (a fresh TokenFlow spent 1.9 ms per short stream over its
+ * first 1,500, 1.0-1.5 ms after; `cpu-split.ts`). A target that is slower than that is cut off
+ * after WARMUP_MAX_MS.
+ */
+const warmUp = async () => {
+  for (const t of targets) {
+    const until = performance.now() + WARMUP_MAX_MS
+    await runMany(t, 'short', WARMUP, CPU_CONCURRENCY, until)
+    await runMany(t, 'long', WARMUP / 20, CPU_CONCURRENCY, until)
+  }
+}
+
 console.log(`targets: ${targets.map((t) => t.name).join(', ')}; ${REPS} repetitions`)
 const repetitions: Row[] = []
 try {
+  await warmUp()
   for (let rep = 0; rep < REPS; rep += 1) {
     const ttft = await ttftAtConcurrencyOne(rep)
     const cpu = await cpuPerStream(rep)
@@ -405,6 +415,7 @@ writeResults(
         { chunks: w.chunks.length, delayMs: w.delayMs },
       ]),
     ),
+    warmUp: { shortStreams: WARMUP, longStreams: WARMUP / 20, maxMsPerTarget: WARMUP_MAX_MS },
     targets: targets.map((t) => t.name),
     baseline: BASELINE ?? null,
     peers: { portkey: portkey?.version ?? null, litellm: litellm?.version ?? null },

@@ -64,6 +64,8 @@ const bundledRoots = new Set<string>()
 export const startGatewayProcess = async (
   env: Record<string, string>,
   root = repo,
+  /** Flags for `node` itself (`--cpu-prof`, ...), which NODE_OPTIONS does not all take. */
+  nodeFlags: string[] = [],
 ): Promise<Proc> => {
   const bundler = resolve(root, 'apps/server/scripts/bundle-server.ts')
   const bundled = existsSync(bundler)
@@ -72,8 +74,8 @@ export const startGatewayProcess = async (
     bundledRoots.add(root)
   }
   const args = bundled
-    ? [resolve(root, 'apps/server/dist/index.js')]
-    : ['--import', tsxLoader, resolve(root, 'apps/server/src/index.ts')]
+    ? [...nodeFlags, resolve(root, 'apps/server/dist/index.js')]
+    : [...nodeFlags, '--import', tsxLoader, resolve(root, 'apps/server/src/index.ts')]
   const port = await freePort()
   const proc = await startCommand(process.execPath, args, {
     cwd: repo,
