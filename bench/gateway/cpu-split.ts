@@ -5,95 +5,50 @@
 // over BENCH_REPS repetitions after a warm-up. The fake provider and the gateway run in processes
 // of their own, as in the hot-path bench.
 // BENCH_CPU_PROF=<dir> runs the gateway under `node --cpu-prof` and leaves its profile there.
-import { mkdtempSync, writeFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { printTable, writeResults } from '../load/load-table'
-import { startFakeProviderProcess, startGatewayProcess } from '../load/processes'
+import { startGatewayProcess } from '../load/processes'
+import {
+  BENCH_API_KEY,
+  productionGatewayEnv,
+  startWorkloadFake,
+  type TokenFlowPath,
+  tokenflowStreamCall,
+  workloads,
+} from './hot-path-setup'
 import { cpuTimes } from './process-stats'
-import { BENCH_API_KEY, productionGatewayEnv } from './production-gateway-env'
-import { type StreamCall, streamOnce } from './sse-request'
+import { streamOnce } from './sse-request'
 
 const REPS = Number(process.env.BENCH_REPS ?? 3)
 const PROFILE_DIR = process.env.BENCH_CPU_PROF
-const PATH = process.env.BENCH_PATH ?? 'rest'
 const CONCURRENCY = 8
-
-const words = (count: number) =>
-  Array.from({ length: count }, (_, i) => (i === 0 ? 'Tok0' : ` tok${i}`))
-const streams = {
-  short: { model: 'llama-3.1-8b-instant', chunks: words(20), delayMs: 0, count: 1_500 },
-  long: { model: 'llama-3.3-70b-versatile', chunks: words(200), delayMs: 2, count: 120 },
-}
+const STREAMS = { short: 1_500, long: 120 }
 const JSON_REQUESTS = 5_000
 
-const scriptFile = join(mkdtempSync(join(tmpdir(), 'tf-bench-')), 'scripts.json')
-writeFileSync(
-  scriptFile,
-  JSON.stringify(
-    Object.fromEntries(
-      Object.values(streams).map((s) => [
-        s.model,
-        { kind: 'stream', chunks: s.chunks, delayMs: s.delayMs },
-      ]),
-    ),
-  ),
-)
-const fake = await startFakeProviderProcess({
-  FAKE_PROVIDER_SCRIPTS: scriptFile,
-  FAKE_PROVIDER_RECORD: 'false',
-})
+const pathNames: Record<string, TokenFlowPath> = { rest: 'REST', trpc: 'tRPC', v1: '/v1' }
+const PATH = process.env.BENCH_PATH ?? 'rest'
+const path = pathNames[PATH]
+if (!path) throw new Error(`BENCH_PATH is one of ${Object.keys(pathNames).join(', ')}`)
+
+const fake = await startWorkloadFake()
 const gateway = await startGatewayProcess(
   await productionGatewayEnv(fake.apiUrl),
   undefined,
   PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', resolve(PROFILE_DIR)] : [],
 )
 const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY })
-const auth = { authorization: `Bearer ${BENCH_API_KEY}` }
-
-const prompt = 'Say something for the benchmark.'
-/** A stream's request on each path; BENCH_PATH picks one (REST unless set). */
-const paths: Record<string, (model: string) => StreamCall> = {
-  rest: (model) => ({
-    method: 'POST',
-    url: `${gateway.url}/api/generate`,
-    headers: { 'content-type': 'application/json', ...auth },
-    body: JSON.stringify({ prompt, model: `groq/${model}` }),
-    firstToken: 'Tok0',
-    complete: 'end_stream',
-  }),
-  trpc: (model) => ({
-    method: 'GET',
-    url: `${gateway.url}/trpc/generation.stream?input=${encodeURIComponent(
-      JSON.stringify({ prompt, model: `groq/${model}` }),
-    )}`,
-    headers: { ...auth, accept: 'text/event-stream' },
-    firstToken: 'Tok0',
-    complete: '"type":"end"',
-  }),
-  v1: (model) => ({
-    method: 'POST',
-    url: `${gateway.url}/v1/chat/completions`,
-    headers: { 'content-type': 'application/json', ...auth },
-    body: JSON.stringify({
-      model: `groq/${model}`,
-      stream: true,
-      messages: [{ role: 'user', content: prompt }],
-    }),
-    firstToken: 'Tok0',
-    complete: '[DONE]',
-  }),
-}
-const streamCall = paths[PATH]
-if (!streamCall) throw new Error(`BENCH_PATH is one of ${Object.keys(paths).join(', ')}`)
 
 const getJson = (url: string) =>
   new Promise<boolean>((done) => {
-    const req = request(url, { headers: auth, agent }, (res) => {
-      res.resume()
-      res.on('end', () => done(res.statusCode === 200))
-    })
+    const req = request(
+      url,
+      { headers: { authorization: `Bearer ${BENCH_API_KEY}` }, agent },
+      (res) => {
+        res.resume()
+        res.on('end', () => done(res.statusCode === 200))
+      },
+    )
     req.on('error', () => done(false))
     req.end()
   })
@@ -114,13 +69,16 @@ const runMany = async (count: number, call: () => Promise<boolean>) => {
 
 // Per chunk: a stream's CPU over its chunk count (its share of the per-request cost included).
 type Workload = { name: string; count: number; chunks: number; call: () => Promise<boolean> }
-const workloads: Workload[] = [
-  ...Object.entries(streams).map(([name, s]) => ({
-    name: `${name} stream (${s.chunks.length} chunks)`,
-    count: s.count,
-    chunks: s.chunks.length,
-    call: async () => (await streamOnce(agent, streamCall(s.model))).ok,
-  })),
+const measured: Workload[] = [
+  ...(['short', 'long'] as const).map((name) => {
+    const call = tokenflowStreamCall(path, gateway.url, workloads[name])
+    return {
+      name: `${name} stream (${workloads[name].chunks.length} chunks)`,
+      count: STREAMS[name],
+      chunks: workloads[name].chunks.length,
+      call: async () => (await streamOnce(agent, call)).ok,
+    }
+  }),
   {
     name: 'GET /api/models',
     count: JSON_REQUESTS,
@@ -130,11 +88,11 @@ const workloads: Workload[] = [
 ]
 
 // Warm-up: V8 optimizes the hot path before anything is counted.
-for (const w of workloads) await runMany(Math.ceil(w.count / 2), w.call)
+for (const w of measured) await runMany(Math.ceil(w.count / 2), w.call)
 
 const rows: Record<string, number | string>[] = []
 for (let rep = 1; rep <= REPS; rep += 1) {
-  for (const w of workloads) {
+  for (const w of measured) {
     const before = cpuTimes(gateway.pid)
     const failed = await runMany(w.count, w.call)
     const after = cpuTimes(gateway.pid)

@@ -13,17 +13,25 @@
 // 3. short streams per second with 200 clients looping for a few seconds;
 // 4. the first burst: 200 long streams opened at once on new connections, time to first token;
 // 5. resident memory after the load.
-import { mkdtempSync, writeFileSync } from 'node:fs'
 import { Agent } from 'node:http'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { printTable, writeResults } from '../load/load-table'
-import { type Proc, startFakeProviderProcess, startGatewayProcess } from '../load/processes'
+import { type Proc, startGatewayProcess } from '../load/processes'
+import {
+  BENCH_UPSTREAM_KEY,
+  openAiStreamCall,
+  productionGatewayEnv,
+  startWorkloadFake,
+  type TokenFlowPath,
+  tokenflowPaths,
+  tokenflowStreamCall,
+  type Workload,
+  type WorkloadName,
+  workloads,
+} from './hot-path-setup'
 import type { Peer } from './peers/optional-peer'
 import { startLiteLLM } from './peers/start-litellm'
 import { startPortkey } from './peers/start-portkey'
 import { cpuSeconds, rssMiB } from './process-stats'
-import { BENCH_API_KEY, BENCH_UPSTREAM_KEY, productionGatewayEnv } from './production-gateway-env'
 import { type StreamCall, streamOnce } from './sse-request'
 import { percentile, round } from './start-gateway'
 
@@ -41,17 +49,6 @@ const LOOP_SECONDS = 4
 const BASELINE = process.env.BENCH_BASELINE
 const PEERS = process.env.BENCH_PEERS !== '0'
 
-type Workload = { model: string; chunks: string[]; delayMs: number }
-const workloads = {
-  short: { model: 'llama-3.1-8b-instant', chunks: words(20), delayMs: 0 },
-  long: { model: 'llama-3.3-70b-versatile', chunks: words(200), delayMs: 2 },
-} satisfies Record<string, Workload>
-type WorkloadName = keyof typeof workloads
-
-function words(count: number): string[] {
-  return Array.from({ length: count }, (_, i) => (i === 0 ? 'Tok0' : ` tok${i}`))
-}
-
 type Target = {
   name: string
   /** The gateway's process; null for the direct path. */
@@ -59,59 +56,20 @@ type Target = {
   call(workload: WorkloadName): StreamCall
 }
 
-const prompt = 'Say something long for the benchmark.'
-const json = { 'content-type': 'application/json' }
-
-const openAiCall = (
-  url: string,
-  headers: Record<string, string>,
-  model: (w: Workload) => string,
-): Target['call'] => {
-  const calls = Object.fromEntries(
-    Object.entries(workloads).map(([name, w]) => [
-      name,
-      {
-        method: 'POST',
-        url: `${url}/chat/completions`,
-        headers: { ...json, ...headers },
-        body: JSON.stringify({
-          model: model(w),
-          stream: true,
-          messages: [{ role: 'user', content: prompt }],
-        }),
-        firstToken: 'Tok0',
-        complete: '[DONE]',
-      } satisfies StreamCall,
-    ]),
-  ) as unknown as Record<WorkloadName, StreamCall>
+/** A target's request for each workload, built once. */
+const callsOf = (build: (w: Workload) => StreamCall): Target['call'] => {
+  const calls = {} as Record<WorkloadName, StreamCall>
+  for (const name of Object.keys(workloads) as WorkloadName[]) calls[name] = build(workloads[name])
   return (name) => calls[name]
 }
 
 // --- processes -------------------------------------------------------------------------------
 
-const scriptDir = mkdtempSync(join(tmpdir(), 'tf-bench-'))
-const scriptFile = join(scriptDir, 'scripts.json')
-writeFileSync(
-  scriptFile,
-  JSON.stringify(
-    Object.fromEntries(
-      Object.values(workloads).map((w) => [
-        w.model,
-        { kind: 'stream', chunks: w.chunks, delayMs: w.delayMs },
-      ]),
-    ),
-  ),
-)
-const fake = await startFakeProviderProcess({
-  FAKE_PROVIDER_SCRIPTS: scriptFile,
-  FAKE_PROVIDER_RECORD: 'false',
-})
+const fake = await startWorkloadFake()
 const startTokenFlow = async (root?: string) =>
   startGatewayProcess(await productionGatewayEnv(fake.apiUrl), root)
 // One gateway process per path, as each peer has its own: a path's CPU and its resident memory
 // after the load are its own, not the sum of three paths' loads in one process.
-const tokenflowPaths = ['REST', 'tRPC', '/v1'] as const
-type TokenFlowPath = (typeof tokenflowPaths)[number]
 const startTokenFlowPaths = async (root?: string) => {
   const gateways = {} as Record<TokenFlowPath, Proc>
   for (const path of tokenflowPaths) gateways[path] = await startTokenFlow(root)
@@ -128,51 +86,22 @@ const litellm = PEERS
       models: Object.values(workloads).map((w) => w.model),
     })
   : null
-const auth = { authorization: `Bearer ${BENCH_API_KEY}` }
-const catalogId = (w: Workload) => `groq/${w.model}`
-
-const tokenflowTargets = (gateways: Record<TokenFlowPath, Proc>, suffix: string): Target[] => [
-  {
-    name: `TokenFlow REST${suffix}`,
-    pid: gateways.REST.pid,
-    call: (name) => ({
-      method: 'POST',
-      url: `${gateways.REST.url}/api/generate`,
-      headers: { ...json, ...auth },
-      body: JSON.stringify({ prompt, model: catalogId(workloads[name]) }),
-      firstToken: 'Tok0',
-      complete: 'end_stream',
-    }),
-  },
-  {
-    name: `TokenFlow tRPC${suffix}`,
-    pid: gateways.tRPC.pid,
-    call: (name) => ({
-      method: 'GET',
-      url: `${gateways.tRPC.url}/trpc/generation.stream?input=${encodeURIComponent(
-        JSON.stringify({ prompt, model: catalogId(workloads[name]) }),
-      )}`,
-      headers: { ...auth, accept: 'text/event-stream' },
-      firstToken: 'Tok0',
-      complete: '"type":"end"',
-    }),
-  },
-  {
-    name: `TokenFlow /v1${suffix}`,
-    pid: gateways['/v1'].pid,
-    call: openAiCall(`${gateways['/v1'].url}/v1`, auth, catalogId),
-  },
-]
+const tokenflowTargets = (gateways: Record<TokenFlowPath, Proc>, suffix: string): Target[] =>
+  tokenflowPaths.map((path) => ({
+    name: `TokenFlow ${path}${suffix}`,
+    pid: gateways[path].pid,
+    call: callsOf((w) => tokenflowStreamCall(path, gateways[path].url, w)),
+  }))
 
 const direct: Target = {
   name: 'direct',
   pid: null,
-  call: openAiCall(fake.apiUrl, upstreamAuth, (w) => w.model),
+  call: callsOf((w) => openAiStreamCall(fake.apiUrl, upstreamAuth, w.model)),
 }
 const peerTarget = (peer: Peer, headers: Record<string, string>): Target => ({
   name: peer.name,
   pid: peer.pid,
-  call: openAiCall(`${peer.url}/v1`, headers, (w) => w.model),
+  call: callsOf((w) => openAiStreamCall(`${peer.url}/v1`, headers, w.model)),
 })
 const targets: Target[] = [
   direct,
